@@ -1,0 +1,156 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One package, four services. Shared mechanisms live once under Shared/, each
+// service's behaviour under Services/<Name>/.
+let package = Package(
+    name: "reintegration",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "intake", targets: ["Intake"]),
+        .executable(name: "referral", targets: ["Referral"]),
+        .executable(name: "escalation", targets: ["Escalation"]),
+        .executable(name: "notification", targets: ["Notification"]),
+        .executable(name: "reintegrationctl", targets: ["Reintegrationctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+    ],
+    targets: [
+        // C libraries, wrapped once.
+        .systemLibrary(
+            name: "CRabbitMQ",
+            path: "Shared/CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Shared/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+
+        // Shared mechanisms.
+        .target(
+            name: "AMQP",
+            dependencies: [
+                "CRabbitMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/AMQP"
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Shared/Postgres"
+        ),
+        .target(
+            name: "Contract",
+            dependencies: ["AMQP"],
+            path: "Shared/Contract"
+        ),
+        .target(
+            name: "WorkingCalendar",
+            path: "Shared/WorkingCalendar"
+        ),
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "AMQP", "Postgres", "Contract",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Messaging"
+        ),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "AMQP", "Postgres", "Messaging", "Contract",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Shared/ServiceKit"
+        ),
+
+        // Each service's rules, free of I/O so they are tested on their own.
+        .target(name: "IntakeDomain", dependencies: ["Contract"], path: "Services/Intake/Domain"),
+        .target(name: "ReferralDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Referral/Domain"),
+        .target(name: "EscalationDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Escalation/Domain"),
+        .target(name: "NotificationDomain", dependencies: ["Contract"], path: "Services/Notification/Domain"),
+
+        // The four services and the operator tool.
+        .executableTarget(
+            name: "Intake",
+            dependencies: [
+                "IntakeDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Intake/Service"
+        ),
+        .executableTarget(
+            name: "Referral",
+            dependencies: [
+                "ReferralDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Referral/Service"
+        ),
+        .executableTarget(
+            name: "Escalation",
+            dependencies: [
+                "EscalationDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Escalation/Service"
+        ),
+        .executableTarget(
+            name: "Notification",
+            dependencies: [
+                "NotificationDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Notification/Service"
+        ),
+        .executableTarget(
+            name: "Reintegrationctl",
+            dependencies: [
+                "Messaging", "Contract", "AMQP", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Reintegrationctl"
+        ),
+
+        // Tests. Integration tests talk to the real broker and database that
+        // deploy/local/test starts; TestSupport only reads where they are.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "WorkingCalendarTests", dependencies: ["WorkingCalendar"]),
+        .testTarget(name: "EscalationTests", dependencies: ["EscalationDomain", "Contract", "TestSupport"]),
+        .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Contract", "TestSupport"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
+        .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "TestSupport"]),
+        .testTarget(name: "ReferralTests", dependencies: ["ReferralDomain", "Contract", "WorkingCalendar", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "TestSupport"]),
+    ]
+)

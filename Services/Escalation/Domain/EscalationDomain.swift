@@ -1,0 +1,1 @@
+// Escalation domain logic.

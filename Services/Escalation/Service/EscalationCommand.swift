@@ -1,0 +1,4 @@
+@main
+struct EscalationCommand {
+    static func main() {}
+}

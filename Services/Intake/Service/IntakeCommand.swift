@@ -1,0 +1,4 @@
+@main
+struct IntakeCommand {
+    static func main() {}
+}

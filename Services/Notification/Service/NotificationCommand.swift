@@ -1,0 +1,4 @@
+@main
+struct NotificationCommand {
+    static func main() {}
+}

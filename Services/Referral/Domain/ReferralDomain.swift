@@ -1,0 +1,1 @@
+// Referral domain logic.

@@ -1,0 +1,4 @@
+@main
+struct ReferralCommand {
+    static func main() {}
+}

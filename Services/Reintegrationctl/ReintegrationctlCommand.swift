@@ -1,0 +1,4 @@
+@main
+struct ReintegrationctlCommand {
+    static func main() {}
+}

@@ -1,0 +1,86 @@
+/// Names that cross a service boundary: exchanges, queues and message types.
+///
+/// The contract's names (`intake`, `referrals`, `agency.updates` and their queues) are
+/// fixed by the external specification; the internal ones link the four services.
+public enum ExchangeName {
+    /// SMS systems publish `readmission.v1` and `consent.v1` here.
+    public static let intake = "intake"
+    /// The referral service publishes `referral.v1` with routing key = agency code.
+    public static let referrals = "referrals"
+    /// Agencies publish `referral-status.v1` with routing key = their agency code.
+    public static let agencyUpdates = "agency.updates"
+    /// Internal events between the services (`case.*`, `referral.*`, `notification.*`).
+    public static let clusterEvents = "cluster.events"
+    /// Messages that exhausted their redelivery limit, routed by their queue's name.
+    public static let deadLetters = "dead-letters"
+    /// The default exchange: publishing to a queue by name (rejections, replies).
+    public static let defaultExchange = ""
+}
+
+public enum QueueName {
+    public static let intakeReadmissions = "intake.readmissions"
+    public static let intakeRejected = "intake.rejected"
+    public static let referralCaseEvents = "referral.case-events"
+    public static let referralStatusUpdates = "referral.status-updates"
+    public static let agencyUpdatesRejected = "agency.updates.rejected"
+    public static let escalationReferralEvents = "escalation.referral-events"
+    public static let notificationRequests = "notification.requests"
+
+    /// The queue an agency consumes its referrals from.
+    public static func referrals(agency: String) -> String { "referrals.\(agency)" }
+
+    /// Where a consumed queue's messages go after the redelivery limit.
+    public static func deadLetter(of queue: String) -> String { "\(queue).dead-letter" }
+}
+
+/// Message `type` property values (schema names).
+public enum MessageType {
+    // External, from the contract.
+    public static let readmission = "readmission.v1"
+    public static let consent = "consent.v1"
+    public static let intakeOutcome = "intake-outcome.v1"
+    public static let referral = "referral.v1"
+    public static let referralStatus = "referral-status.v1"
+
+    // Internal events; the routing key on `cluster.events` equals the type's stem.
+    public static let caseOpened = "case-opened.v1"
+    public static let caseConsentReleased = "case-consent-released.v1"
+    public static let referralEvent = "referral-event.v1"
+    public static let notificationRequest = "notification-request.v1"
+}
+
+/// Routing keys on `cluster.events`.
+public enum EventRoutingKey {
+    public static let caseOpened = "case.opened"
+    public static let caseConsentReleased = "case.consent-released"
+    /// `referral.issued`, `referral.acknowledged`, … (see `ReferralEvent.Kind`).
+    public static func referral(_ kind: ReferralEvent.Kind) -> String { "referral.\(kind.rawValue)" }
+    /// `notification.escalation`, `notification.consent-hold`, `notification.operator`.
+    public static func notification(_ kind: NotificationRequest.Kind) -> String { "notification.\(kind.rawValue)" }
+}
+
+/// Headers the cluster sets on refused and dead-lettered messages.
+public enum RejectionHeader {
+    public static let reason = "x-rejection-reason"
+    public static let detail = "x-rejection-detail"
+}
+
+/// The contract's machine codes for refusals.
+public enum RejectionReason: String, Sendable, CaseIterable {
+    case invalidField = "invalid-field"
+    case unknownSchema = "unknown-schema"
+    case tooLarge = "too-large"
+    case notJSON = "not-json"
+    case missingMessageId = "missing-message-id"
+    case conflict
+    case unknownReference = "unknown-reference"
+    case unknownReferral = "unknown-referral"
+    case wrongAgency = "wrong-agency"
+    case missingUserId = "missing-user-id"
+    case invalidTransition = "invalid-transition"
+    /// Processing kept failing until the redelivery limit (not the sender's fault).
+    case processingFailed = "processing-failed"
+}
+
+/// The largest body the cluster accepts (the contract's 64 KiB).
+public let maximumBodySize = 64 * 1024

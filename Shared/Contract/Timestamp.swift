@@ -1,0 +1,72 @@
+import Foundation
+
+/// RFC 3339 timestamps as the contract writes them: UTC with milliseconds when the
+/// cluster writes, any offset (and optional fraction) when it reads.
+public enum Timestamp {
+    public static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    /// Formats in a given time zone with its offset, e.g. `2026-06-02T23:59:59+04:00`.
+    public static func format(_ date: Date, in timeZone: TimeZone) -> String {
+        var style = Date.ISO8601FormatStyle(timeZone: timeZone)
+        style = style.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon)
+        return date.formatted(style)
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checking the calendar for real.
+    public static func parse(_ text: String) -> Date? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count >= 20, utf8.count <= 40 else { return nil }
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard index < utf8.count else { return nil }
+                let byte = utf8[index]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        func byte(_ index: Int, is expected: UInt8...) -> Bool {
+            index < utf8.count && expected.contains(utf8[index])
+        }
+        guard let year = digits(0..<4), byte(4, is: 45), let month = digits(5..<7), byte(7, is: 45),
+              let day = digits(8..<10), byte(10, is: 84, 116), let hour = digits(11..<13), byte(13, is: 58),
+              let minute = digits(14..<16), byte(16, is: 58), let second = digits(17..<19)
+        else { return nil }
+        var index = 19
+        var nanoseconds = 0
+        if byte(index, is: 46) {
+            index += 1
+            var fractionDigits = 0
+            while index < utf8.count, utf8[index] >= 48, utf8[index] <= 57 {
+                if fractionDigits < 9 { nanoseconds = nanoseconds * 10 + Int(utf8[index] - 48) }
+                fractionDigits += 1
+                index += 1
+            }
+            guard fractionDigits > 0 else { return nil }
+            for _ in fractionDigits..<9 where fractionDigits < 9 { nanoseconds *= 10 }
+        }
+        var offsetSeconds = 0
+        if byte(index, is: 90, 122) {
+            index += 1
+        } else if byte(index, is: 43, 45) {
+            let sign = utf8[index] == 45 ? -1 : 1
+            guard let offsetHours = digits(index + 1..<index + 3), byte(index + 3, is: 58),
+                  let offsetMinutes = digits(index + 4..<index + 6), offsetHours <= 23, offsetMinutes <= 59
+            else { return nil }
+            offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
+            index += 6
+        } else {
+            return nil
+        }
+        guard index == utf8.count else { return nil }
+        guard month >= 1, month <= 12, hour <= 23, minute <= 59, second <= 59,
+              day >= 1, day <= CalendarDate.daysIn(month: month, year: year)
+        else { return nil }
+        let days = CalendarDate(year: year, month: month, day: day).daysSinceEpoch
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanoseconds) / 1e9)
+    }
+}
