@@ -1,0 +1,109 @@
+import Logging
+import Synchronization
+
+/// A connection to the broker that comes back: it connects lazily, declares its topology
+/// on every (re)connect, retries publishes whose confirms were lost with the connection,
+/// and keeps subscriptions consuming across reconnects.
+///
+/// Publishing after a lost connection may publish a message twice; receivers deduplicate
+/// on `message_id`. Nothing unconfirmed is reported as published.
+public actor AMQPClient {
+    public nonisolated let configuration: AMQPConfiguration
+    public nonisolated let topology: Topology
+    private let logger: Logger
+    private let backoff: Backoff
+    private var current: AMQPConnection?
+    private var connecting: Task<AMQPConnection, any Error>?
+    private var closed = false
+    private var subscriptions: [AMQPSubscription] = []
+    private let connectedFlag = Atomic<Bool>(false)
+
+    public init(configuration: AMQPConfiguration, topology: Topology = Topology(), logger: Logger, backoff: Backoff = Backoff()) {
+        self.configuration = configuration
+        self.topology = topology
+        self.logger = logger
+        self.backoff = backoff
+    }
+
+    /// Whether a connection is open now (for readiness checks).
+    public nonisolated var isConnected: Bool { connectedFlag.load(ordering: .relaxed) }
+
+    /// The open connection, connecting (with backoff, until it succeeds or the client is
+    /// closed or the calling task cancelled) when there is none.
+    public func connection() async throws -> AMQPConnection {
+        if closed { throw AMQPError.closed }
+        if let current, current.isOpen { return current }
+        connectedFlag.store(false, ordering: .relaxed)
+        if let connecting { return try await connecting.value }
+        let task = Task { try await self.connectWithBackoff() }
+        connecting = task
+        defer { connecting = nil }
+        let connection = try await task.value
+        current = connection
+        connectedFlag.store(true, ordering: .relaxed)
+        return connection
+    }
+
+    private func connectWithBackoff() async throws -> AMQPConnection {
+        var attempt = 0
+        while true {
+            if closed { throw AMQPError.closed }
+            do {
+                let connection = try await AMQPConnection.connect(configuration, topology: topology, logger: logger)
+                if attempt > 0 { logger.info("amqp reconnected", metadata: ["broker": "\(configuration)", "attempts": "\(attempt + 1)"]) }
+                return connection
+            } catch let error as AMQPError {
+                if case .configuration = error { throw error }
+                let delay = backoff.delay(attempt: attempt)
+                logger.warning("amqp connect failed; retrying", metadata: [
+                    "broker": "\(configuration)", "error": "\(error)", "retryIn": "\(delay)",
+                ])
+                attempt += 1
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    /// Publishes and waits for every confirm, reconnecting and publishing again when the
+    /// connection fails before the confirms arrive.
+    public func publish(_ messages: [OutgoingMessage]) async throws -> [PublishOutcome] {
+        var attempt = 0
+        while true {
+            let connection = try await connection()
+            do {
+                return try await connection.publish(messages)
+            } catch let error as AMQPError where error.isRetryable {
+                logger.warning("amqp publish interrupted; publishing again", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
+                if current === connection { current = nil }
+                try await Task.sleep(for: backoff.delay(attempt: attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    /// Consumes `queue` for as long as the subscription lives, across reconnects.
+    public func subscribe(queue: String, prefetch: UInt16) -> AMQPSubscription {
+        let subscription = AMQPSubscription(queue: queue)
+        subscriptions.append(subscription)
+        subscription.start(client: self, prefetch: prefetch, logger: logger, backoff: backoff)
+        return subscription
+    }
+
+    func forget(_ connection: AMQPConnection) {
+        if current === connection {
+            current = nil
+            connectedFlag.store(false, ordering: .relaxed)
+        }
+    }
+
+    /// Stops subscriptions, then closes the connection after queued acks are sent.
+    public func close() async {
+        closed = true
+        for subscription in subscriptions { await subscription.stop() }
+        subscriptions.removeAll()
+        connecting?.cancel()
+        if let current { await current.close() }
+        current = nil
+        connectedFlag.store(false, ordering: .relaxed)
+    }
+}

@@ -1,0 +1,90 @@
+import Logging
+
+/// One connection to the broker, with its own thread (see `ConnectionLoop`).
+///
+/// A connection that fails stays failed: `AMQPClient` replaces it. Use the client in
+/// services; a bare connection suits tests and tools that want to see failures.
+public final class AMQPConnection: Sendable {
+    let loop: ConnectionLoop
+
+    private init(loop: ConnectionLoop) {
+        self.loop = loop
+    }
+
+    /// Connects, logs in, opens a channel in confirm mode and declares `topology`.
+    public static func connect(
+        _ configuration: AMQPConfiguration, topology: Topology = Topology(), logger: Logger
+    ) async throws -> AMQPConnection {
+        let loop = ConnectionLoop(configuration: configuration, logger: logger)
+        try await loop.start(topology: topology)
+        return AMQPConnection(loop: loop)
+    }
+
+    public var isOpen: Bool { loop.isAlive }
+
+    /// Declares more exchanges, queues and bindings (idempotent).
+    public func declare(_ topology: Topology) async throws {
+        try await loop.perform { loop in try loop.declareTopology(topology) }
+    }
+
+    /// Declares a server-named, exclusive, auto-delete queue and returns its name.
+    public func declareReplyQueue() async throws -> String {
+        try await loop.perform { loop in try loop.declareExclusiveQueue() }
+    }
+
+    /// Publishes the messages (in order) and waits until the broker has confirmed,
+    /// returned or nacked each one. Throws `AMQPError` when the connection fails first:
+    /// then none of the batch is known to be confirmed.
+    public func publish(_ messages: [OutgoingMessage]) async throws -> [PublishOutcome] {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = loop.enqueue { loop in loop.startPublish(messages, continuation: continuation) }
+            if !accepted { continuation.resume(throwing: AMQPError.closed) }
+        }
+    }
+
+    /// Starts consuming `queue` with manual acknowledgement.
+    public func consume(queue: String, prefetch: UInt16) async throws -> AMQPConsumer {
+        let (stream, continuation) = AsyncThrowingStream<Delivery, any Error>.makeStream()
+        let tag = try await loop.perform { loop in
+            try loop.startConsumer(queue: queue, prefetch: prefetch, continuation: continuation)
+        }
+        return AMQPConsumer(tag: tag, deliveries: stream, connection: self)
+    }
+
+    /// Closes the connection after what was already queued on it (acks included).
+    public func close() async {
+        await loop.close()
+    }
+}
+
+/// A consumer on one connection: its deliveries end when it is cancelled (normally) or
+/// when the connection fails (with the error).
+public struct AMQPConsumer: Sendable {
+    public let tag: String
+    public let deliveries: AsyncThrowingStream<Delivery, any Error>
+    let connection: AMQPConnection
+
+    /// Asks the broker to stop delivering; deliveries already received may still be acked.
+    public func cancel() async throws {
+        let tag = tag
+        try await connection.loop.perform { loop in try loop.cancelConsumer(tag: tag) }
+    }
+}
+
+extension Delivery {
+    /// Acknowledges on the connection the delivery came on. When that connection is gone
+    /// this does nothing: the broker redelivers, and the inbox makes that harmless.
+    public func ack() {
+        let tag = deliveryTag
+        connection.enqueue { loop in loop.acknowledge(tag, multiple: false) }
+    }
+
+    /// Returns the delivery to the queue (`requeue`) or drops it to dead-lettering.
+    public func nack(requeue: Bool) {
+        let tag = deliveryTag
+        connection.enqueue { loop in loop.negativeAcknowledge(tag, requeue: requeue) }
+    }
+
+    /// Whether the connection it came on is still open (its ack can still count).
+    public var isAcknowledgeable: Bool { connection.isAlive }
+}

@@ -1,0 +1,609 @@
+import CRabbitMQ
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One broker connection and the dedicated thread that owns it.
+///
+/// rabbitmq-c is not thread-safe and its calls block, so every C call on this connection
+/// happens on `thread`, never on Swift's cooperative pool. Other threads hand work over
+/// as jobs and wake the thread through an eventfd that it polls together with the socket.
+/// The thread also reads frames as they arrive: deliveries, publisher confirms, returns,
+/// `connection.blocked` and closes, and services heartbeats while idle.
+///
+/// Everything not guarded by `inbox` is confined to the thread (hence `@unchecked`).
+final class ConnectionLoop: @unchecked Sendable {
+    typealias Job = @Sendable (ConnectionLoop) -> Void
+
+    private struct Inbox {
+        var jobs: [Job] = []
+        var stopped = false
+    }
+
+    private struct PendingPublish {
+        var batch: Int
+        var index: Int
+        var messageId: String
+        var returned: PublishOutcome?
+    }
+
+    private final class Batch {
+        var outcomes: [PublishOutcome?]
+        var remaining: Int
+        let continuation: CheckedContinuation<[PublishOutcome], any Error>
+
+        init(count: Int, continuation: CheckedContinuation<[PublishOutcome], any Error>) {
+            outcomes = Array(repeating: nil, count: count)
+            remaining = count
+            self.continuation = continuation
+        }
+    }
+
+    static let channel: amqp_channel_t = 1
+
+    let configuration: AMQPConfiguration
+    let logger: Logger
+    private let inbox = Mutex(Inbox())
+    /// A self-pipe: writing a byte wakes the thread out of poll().
+    private let wakeDescriptor: Int32
+    private let wakeWriteDescriptor: Int32
+    private let isAliveFlag = Atomic<Bool>(true)
+
+    // Thread-confined state.
+    private var state: amqp_connection_state_t?
+    private var failure: AMQPError?
+    private var nextSequence: UInt64 = 1
+    private var pending: [UInt64: PendingPublish] = [:]
+    private var sequenceByMessageId: [String: UInt64] = [:]
+    private var batches: [Int: Batch] = [:]
+    private var nextBatch = 0
+    private var blocked = false
+    private var waitingWhileBlocked: [(messages: [OutgoingMessage], batch: Int)] = []
+    private var consumers: [String: AsyncThrowingStream<Delivery, any Error>.Continuation] = [:]
+
+    init(configuration: AMQPConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        var descriptors: [Int32] = [-1, -1]
+        if pipe(&descriptors) == 0 {
+            for descriptor in descriptors {
+                _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            }
+        }
+        wakeDescriptor = descriptors[0]
+        wakeWriteDescriptor = descriptors[1]
+    }
+
+    deinit {
+        if wakeDescriptor >= 0 { Glibc.close(wakeDescriptor) }
+        if wakeWriteDescriptor >= 0 { Glibc.close(wakeWriteDescriptor) }
+    }
+
+    /// False once the connection failed or was closed; it never comes back.
+    var isAlive: Bool { isAliveFlag.load(ordering: .acquiring) }
+
+    // MARK: Handing work to the thread
+
+    /// Queues `job` for the connection's thread; false when the loop has stopped.
+    @discardableResult
+    func enqueue(_ job: @escaping Job) -> Bool {
+        let accepted = inbox.withLock { inbox -> Bool in
+            guard !inbox.stopped else { return false }
+            inbox.jobs.append(job)
+            return true
+        }
+        if accepted {
+            var byte: UInt8 = 1
+            _ = write(wakeWriteDescriptor, &byte, 1)
+        }
+        return accepted
+    }
+
+    /// Runs `body` on the connection's thread and returns its result.
+    func perform<T: Sendable>(_ body: @escaping @Sendable (ConnectionLoop) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = enqueue { loop in
+                do {
+                    if let failure = loop.failure { throw failure }
+                    continuation.resume(returning: try body(loop))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            if !accepted { continuation.resume(throwing: AMQPError.closed) }
+        }
+    }
+
+    // MARK: Lifecycle
+
+    /// Starts the thread, connects, logs in, opens the channel in confirm mode and
+    /// declares `topology`. Throws when any of it fails; the loop is then stopped.
+    func start(topology: Topology) async throws {
+        let thread = Thread { [self] in run() }
+        thread.name = "amqp:\(configuration.connectionName)"
+        thread.start()
+        try await perform { loop in
+            do {
+                try loop.open()
+                try loop.declareTopology(topology)
+            } catch let error as AMQPError {
+                loop.fail(error)
+                throw error
+            }
+        }
+    }
+
+    /// Closes the connection after the jobs already queued (acks included) have run.
+    func close() async {
+        _ = try? await perform { loop in loop.fail(.closed) }
+    }
+
+    private func run() {
+        var descriptors = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: -1, events: Int16(POLLIN), revents: 0)]
+        let tickMilliseconds = Int32(max(100, min(1000, configuration.heartbeatSeconds * 250)))
+        while true {
+            let jobs = inbox.withLock { inbox -> [Job]? in
+                if inbox.jobs.isEmpty && failure != nil && state == nil {
+                    inbox.stopped = true
+                    return nil
+                }
+                defer { inbox.jobs.removeAll(keepingCapacity: true) }
+                return inbox.jobs
+            }
+            guard let jobs else { break }
+            for job in jobs { job(self) }
+            guard let state else {
+                if failure != nil { continue }
+                // Not yet opened: wait for the open job.
+                descriptors[1].fd = -1
+                _ = poll(&descriptors, 1, tickMilliseconds)
+                drainWake(descriptors[0])
+                continue
+            }
+            if amqp_frames_enqueued(state) != 0 || amqp_data_in_buffer(state) != 0 {
+                readAvailableFrames()
+                continue
+            }
+            descriptors[1].fd = amqp_get_sockfd(state)
+            descriptors[0].revents = 0
+            descriptors[1].revents = 0
+            let ready = poll(&descriptors, 2, tickMilliseconds)
+            if ready < 0 && errno != EINTR {
+                fail(.connectionLost("poll failed: errno \(errno)"))
+                continue
+            }
+            drainWake(descriptors[0])
+            // Called on every wake-up, readable or not: this is also where the library
+            // sends heartbeats that fall due and notices missed ones.
+            readAvailableFrames()
+        }
+    }
+
+    private func drainWake(_ descriptor: pollfd) {
+        guard descriptor.revents & Int16(POLLIN) != 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while read(wakeDescriptor, &buffer, buffer.count) > 0 {}
+    }
+
+    // MARK: Opening
+
+    private func open() throws {
+        guard let state = amqp_new_connection() else {
+            throw AMQPError.connectFailed(stage: "allocate", reason: "out of memory")
+        }
+        self.state = state
+        let socket: OpaquePointer?
+        if let tls = configuration.tls {
+            socket = amqp_ssl_socket_new(state)
+            guard let socket else { throw AMQPError.connectFailed(stage: "tls", reason: "cannot create TLS socket") }
+            amqp_ssl_socket_set_verify_peer(socket, tls.verifyPeer ? 1 : 0)
+            amqp_ssl_socket_set_verify_hostname(socket, tls.verifyHostname ? 1 : 0)
+            _ = amqp_ssl_socket_set_ssl_versions(socket, AMQP_TLSv1_2, AMQP_TLSvLATEST)
+            if let path = tls.caCertificatePath {
+                let status = amqp_ssl_socket_set_cacert(socket, path)
+                guard status == AMQP_STATUS_OK.rawValue else {
+                    throw AMQPError.connectFailed(stage: "tls", reason: "cannot read CA certificate: \(Self.statusText(status))")
+                }
+            }
+        } else {
+            socket = amqp_tcp_socket_new(state)
+        }
+        guard let socket else { throw AMQPError.connectFailed(stage: "socket", reason: "cannot create socket") }
+        var timeout = timeval(tv_sec: configuration.connectTimeoutSeconds, tv_usec: 0)
+        let status = amqp_socket_open_noblock(socket, configuration.host, Int32(configuration.port), &timeout)
+        guard status == AMQP_STATUS_OK.rawValue else {
+            throw AMQPError.connectFailed(stage: "tcp \(configuration.host):\(configuration.port)", reason: Self.statusText(status))
+        }
+        let login = reintegration_amqp_login_plain(
+            state, configuration.virtualHost, 1, Int32(configuration.frameMax), Int32(configuration.heartbeatSeconds),
+            configuration.connectionName, configuration.user, configuration.password)
+        try check(login, context: "login as \(configuration.user) to vhost \(configuration.virtualHost)", stage: "login")
+        _ = amqp_channel_open(state, Self.channel)
+        try check(amqp_get_rpc_reply(state), context: "channel.open", stage: "channel")
+        _ = amqp_confirm_select(state, Self.channel)
+        try check(amqp_get_rpc_reply(state), context: "confirm.select", stage: "channel")
+        logger.debug("amqp connection open", metadata: ["broker": "\(configuration)"])
+    }
+
+    func declareTopology(_ topology: Topology) throws {
+        guard let state else { throw AMQPError.closed }
+        for exchange in topology.exchanges {
+            let arena = CArena()
+            _ = amqp_exchange_declare(
+                state, Self.channel, arena.bytes(exchange.name), arena.bytes(exchange.kind.rawValue),
+                0, exchange.durable ? 1 : 0, 0, 0, amqp_empty_table)
+            try check(amqp_get_rpc_reply(state), context: "declaring exchange \(exchange.name)")
+        }
+        for queue in topology.queues {
+            let arena = CArena()
+            _ = amqp_queue_declare(
+                state, Self.channel, arena.bytes(queue.name), 0, queue.durable ? 1 : 0, queue.exclusive ? 1 : 0,
+                queue.autoDelete ? 1 : 0, arena.table(queue.arguments))
+            try check(amqp_get_rpc_reply(state), context: "declaring queue \(queue.name)")
+        }
+        for binding in topology.bindings {
+            let arena = CArena()
+            _ = amqp_queue_bind(
+                state, Self.channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
+                arena.bytes(binding.routingKey), amqp_empty_table)
+            try check(amqp_get_rpc_reply(state), context: "binding \(binding.queue) to \(binding.exchange)")
+        }
+    }
+
+    /// Declares a server-named exclusive queue (for replies); returns its name.
+    func declareExclusiveQueue() throws -> String {
+        guard let state else { throw failure ?? .closed }
+        let reply = amqp_queue_declare(state, Self.channel, amqp_empty_bytes, 0, 0, 1, 1, amqp_empty_table)
+        try check(amqp_get_rpc_reply(state), context: "declaring a reply queue")
+        guard let reply else { throw AMQPError.connectionLost("queue.declare-ok missing") }
+        return reply.pointee.queue.string
+    }
+
+    /// Maps an RPC reply to an error, answering the broker's close so the socket stays sane.
+    private func check(_ reply: amqp_rpc_reply_t, context: String, stage: String? = nil) throws {
+        switch reply.reply_type {
+        case AMQP_RESPONSE_NORMAL:
+            return
+        case AMQP_RESPONSE_SERVER_EXCEPTION:
+            let error = closeError(method: reply.reply, context: context)
+            throw stage.map { AMQPError.connectFailed(stage: $0, reason: error.description) } ?? error
+        case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+            let reason = Self.statusText(reply.library_error)
+            if let stage { throw AMQPError.connectFailed(stage: stage, reason: reason) }
+            throw AMQPError.connectionLost("\(context): \(reason)")
+        default:
+            throw AMQPError.connectionLost("\(context): no reply")
+        }
+    }
+
+    /// Decodes a `channel.close` / `connection.close` and acknowledges it.
+    private func closeError(method: amqp_method_t, context: String) -> AMQPError {
+        guard let state else { return .closed }
+        switch method.id {
+        case Method.connectionClose:
+            let close = method.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
+            var ok = amqp_connection_close_ok_t(dummy: 0)
+            _ = amqp_send_method(state, 0, Method.connectionCloseOk, &ok)
+            return .brokerClosed(code: Int(close.reply_code), text: close.reply_text.string, context: context)
+        case Method.channelClose:
+            let close = method.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+            var ok = amqp_channel_close_ok_t(dummy: 0)
+            _ = amqp_send_method(state, Self.channel, Method.channelCloseOk, &ok)
+            return .brokerClosed(code: Int(close.reply_code), text: close.reply_text.string, context: context)
+        default:
+            return .connectionLost("\(context): unexpected method \(method.id)")
+        }
+    }
+
+    // MARK: Failing and closing
+
+    /// Ends the connection for good: everyone waiting hears `error`.
+    func fail(_ error: AMQPError) {
+        guard failure == nil else { return }
+        failure = error
+        isAliveFlag.store(false, ordering: .releasing)
+        if let state {
+            if error == .closed {
+                _ = amqp_channel_close(state, Self.channel, Int32(AMQP_REPLY_SUCCESS))
+                _ = amqp_connection_close(state, Int32(AMQP_REPLY_SUCCESS))
+                logger.debug("amqp connection closed", metadata: ["broker": "\(configuration)"])
+            } else {
+                logger.warning("amqp connection failed", metadata: ["broker": "\(configuration)", "error": "\(error)"])
+            }
+            amqp_destroy_connection(state)
+            self.state = nil
+        }
+        let waiting = batches
+        batches.removeAll()
+        pending.removeAll()
+        sequenceByMessageId.removeAll()
+        waitingWhileBlocked.removeAll()
+        for batch in waiting.values { batch.continuation.resume(throwing: error) }
+        let streams = consumers
+        consumers.removeAll()
+        for stream in streams.values {
+            if error == .closed { stream.finish() } else { stream.finish(throwing: error) }
+        }
+    }
+
+    // MARK: Publishing with confirms
+
+    /// Publishes `messages` and resumes `continuation` once the broker confirmed,
+    /// returned or nacked every one of them (or the connection failed).
+    func startPublish(_ messages: [OutgoingMessage], continuation: CheckedContinuation<[PublishOutcome], any Error>) {
+        if let failure {
+            continuation.resume(throwing: failure)
+            return
+        }
+        guard !messages.isEmpty else {
+            continuation.resume(returning: [])
+            return
+        }
+        let batchNumber = nextBatch
+        nextBatch += 1
+        batches[batchNumber] = Batch(count: messages.count, continuation: continuation)
+        if blocked {
+            // Publishing on a blocked connection would block this thread indefinitely.
+            waitingWhileBlocked.append((messages, batchNumber))
+            return
+        }
+        send(messages, batch: batchNumber)
+    }
+
+    private func send(_ messages: [OutgoingMessage], batch: Int) {
+        guard let state else { return }
+        for (index, message) in messages.enumerated() {
+            let arena = CArena()
+            var properties = Self.cProperties(message.properties, arena: arena)
+            let status = amqp_basic_publish(
+                state, Self.channel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
+                message.mandatory ? 1 : 0, 0, &properties, arena.bytes(message.body))
+            guard status == AMQP_STATUS_OK.rawValue else {
+                fail(.connectionLost("publish: \(Self.statusText(status))"))
+                return
+            }
+            let sequence = nextSequence
+            nextSequence += 1
+            let messageId = message.properties.messageId ?? "seq-\(sequence)"
+            pending[sequence] = PendingPublish(batch: batch, index: index, messageId: messageId)
+            sequenceByMessageId[messageId] = sequence
+        }
+    }
+
+    private func resolve(sequence: UInt64, multiple: Bool, outcome: PublishOutcome) {
+        let sequences = multiple ? pending.keys.filter { $0 <= sequence } : [sequence]
+        for sequence in sequences {
+            guard let entry = pending.removeValue(forKey: sequence) else { continue }
+            sequenceByMessageId.removeValue(forKey: entry.messageId)
+            guard let batch = batches[entry.batch] else { continue }
+            // A returned message is still acked afterwards; the return is what counts.
+            batch.outcomes[entry.index] = outcome == .confirmed ? (entry.returned ?? .confirmed) : outcome
+            batch.remaining -= 1
+            if batch.remaining == 0 {
+                batches.removeValue(forKey: entry.batch)
+                batch.continuation.resume(returning: batch.outcomes.map { $0 ?? .nacked })
+            }
+        }
+    }
+
+    static func cProperties(_ properties: MessageProperties, arena: CArena) -> amqp_basic_properties_t {
+        var result = amqp_basic_properties_t()
+        var flags: UInt32 = 0
+        if let value = properties.contentType {
+            result.content_type = arena.bytes(value)
+            flags |= UInt32(AMQP_BASIC_CONTENT_TYPE_FLAG)
+        }
+        if let value = properties.deliveryMode {
+            result.delivery_mode = value
+            flags |= UInt32(AMQP_BASIC_DELIVERY_MODE_FLAG)
+        }
+        if let value = properties.messageId {
+            result.message_id = arena.bytes(value)
+            flags |= UInt32(AMQP_BASIC_MESSAGE_ID_FLAG)
+        }
+        if let value = properties.type {
+            result.type = arena.bytes(value)
+            flags |= UInt32(AMQP_BASIC_TYPE_FLAG)
+        }
+        if let value = properties.correlationId {
+            result.correlation_id = arena.bytes(value)
+            flags |= UInt32(AMQP_BASIC_CORRELATION_ID_FLAG)
+        }
+        if let value = properties.replyTo {
+            result.reply_to = arena.bytes(value)
+            flags |= UInt32(AMQP_BASIC_REPLY_TO_FLAG)
+        }
+        if let value = properties.userId {
+            result.user_id = arena.bytes(value)
+            flags |= UInt32(AMQP_BASIC_USER_ID_FLAG)
+        }
+        if let value = properties.appId {
+            result.app_id = arena.bytes(value)
+            flags |= UInt32(AMQP_BASIC_APP_ID_FLAG)
+        }
+        if let value = properties.timestamp {
+            result.timestamp = UInt64(max(0, value.timeIntervalSince1970))
+            flags |= UInt32(AMQP_BASIC_TIMESTAMP_FLAG)
+        }
+        if !properties.headers.isEmpty {
+            result.headers = arena.table(properties.headers)
+            flags |= UInt32(AMQP_BASIC_HEADERS_FLAG)
+        }
+        result._flags = flags
+        return result
+    }
+
+    static func swiftProperties(_ properties: amqp_basic_properties_t) -> MessageProperties {
+        let flags = properties._flags
+        func has(_ flag: Int32) -> Bool { flags & UInt32(flag) != 0 }
+        return MessageProperties(
+            contentType: has(AMQP_BASIC_CONTENT_TYPE_FLAG) ? properties.content_type.string : nil,
+            deliveryMode: has(AMQP_BASIC_DELIVERY_MODE_FLAG) ? properties.delivery_mode : nil,
+            messageId: has(AMQP_BASIC_MESSAGE_ID_FLAG) ? properties.message_id.string : nil,
+            type: has(AMQP_BASIC_TYPE_FLAG) ? properties.type.string : nil,
+            correlationId: has(AMQP_BASIC_CORRELATION_ID_FLAG) ? properties.correlation_id.string : nil,
+            replyTo: has(AMQP_BASIC_REPLY_TO_FLAG) ? properties.reply_to.string : nil,
+            userId: has(AMQP_BASIC_USER_ID_FLAG) ? properties.user_id.string : nil,
+            appId: has(AMQP_BASIC_APP_ID_FLAG) ? properties.app_id.string : nil,
+            timestamp: has(AMQP_BASIC_TIMESTAMP_FLAG) ? Date(timeIntervalSince1970: TimeInterval(properties.timestamp)) : nil,
+            headers: has(AMQP_BASIC_HEADERS_FLAG) ? properties.headers.fields : [:]
+        )
+    }
+
+    // MARK: Consuming
+
+    /// Starts a consumer with `prefetch` unacknowledged deliveries at most.
+    func startConsumer(queue: String, prefetch: UInt16, continuation: AsyncThrowingStream<Delivery, any Error>.Continuation) throws -> String {
+        guard let state else { throw failure ?? .closed }
+        _ = amqp_basic_qos(state, Self.channel, 0, prefetch, 0)
+        try check(amqp_get_rpc_reply(state), context: "basic.qos")
+        let arena = CArena()
+        let reply = amqp_basic_consume(state, Self.channel, arena.bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table)
+        try check(amqp_get_rpc_reply(state), context: "consuming from \(queue)")
+        guard let reply else { throw AMQPError.connectionLost("basic.consume-ok missing") }
+        let tag = reply.pointee.consumer_tag.string
+        consumers[tag] = continuation
+        return tag
+    }
+
+    /// Stops a consumer: no new deliveries; those already received can still be acked.
+    func cancelConsumer(tag: String) throws {
+        guard let state, let continuation = consumers.removeValue(forKey: tag) else { return }
+        let arena = CArena()
+        _ = amqp_basic_cancel(state, Self.channel, arena.bytes(tag))
+        try check(amqp_get_rpc_reply(state), context: "basic.cancel")
+        continuation.finish()
+    }
+
+    func acknowledge(_ tag: UInt64, multiple: Bool) {
+        guard let state else { return }
+        let status = amqp_basic_ack(state, Self.channel, tag, multiple ? 1 : 0)
+        if status != AMQP_STATUS_OK.rawValue { fail(.connectionLost("ack: \(Self.statusText(status))")) }
+    }
+
+    func negativeAcknowledge(_ tag: UInt64, requeue: Bool) {
+        guard let state else { return }
+        let status = amqp_basic_nack(state, Self.channel, tag, 0, requeue ? 1 : 0)
+        if status != AMQP_STATUS_OK.rawValue { fail(.connectionLost("nack: \(Self.statusText(status))")) }
+    }
+
+    // MARK: Reading frames
+
+    private func readAvailableFrames() {
+        var zero = timeval(tv_sec: 0, tv_usec: 0)
+        while let state, failure == nil {
+            amqp_maybe_release_buffers(state)
+            var envelope = amqp_envelope_t()
+            let reply = amqp_consume_message(state, &envelope, &zero, 0)
+            switch reply.reply_type {
+            case AMQP_RESPONSE_NORMAL:
+                deliver(envelope)
+                amqp_destroy_envelope(&envelope)
+            case AMQP_RESPONSE_LIBRARY_EXCEPTION where reply.library_error == AMQP_STATUS_TIMEOUT.rawValue:
+                return
+            case AMQP_RESPONSE_LIBRARY_EXCEPTION where reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue:
+                var frame = amqp_frame_t()
+                let status = amqp_simple_wait_frame(state, &frame)
+                guard status == AMQP_STATUS_OK.rawValue else {
+                    fail(.connectionLost("reading a frame: \(Self.statusText(status))"))
+                    return
+                }
+                handle(frame)
+            case AMQP_RESPONSE_SERVER_EXCEPTION:
+                fail(closeError(method: reply.reply, context: "while reading"))
+                return
+            default:
+                fail(.connectionLost(Self.statusText(reply.library_error)))
+                return
+            }
+        }
+    }
+
+    private func deliver(_ envelope: amqp_envelope_t) {
+        let tag = envelope.consumer_tag.string
+        guard let continuation = consumers[tag] else {
+            // A delivery for a consumer we cancelled: let the broker hand it to another.
+            negativeAcknowledge(envelope.delivery_tag, requeue: true)
+            return
+        }
+        let delivery = Delivery(
+            deliveryTag: envelope.delivery_tag,
+            redelivered: envelope.redelivered != 0,
+            exchange: envelope.exchange.string,
+            routingKey: envelope.routing_key.string,
+            properties: Self.swiftProperties(envelope.message.properties),
+            body: envelope.message.body.array,
+            connection: self
+        )
+        continuation.yield(delivery)
+    }
+
+    private func handle(_ frame: amqp_frame_t) {
+        guard frame.frame_type == UInt8(AMQP_FRAME_METHOD), let state else { return }
+        let method = frame.payload.method
+        switch method.id {
+        case Method.basicAck:
+            let ack = method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
+            resolve(sequence: ack.delivery_tag, multiple: ack.multiple != 0, outcome: .confirmed)
+        case Method.basicNack:
+            let nack = method.decoded.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
+            resolve(sequence: nack.delivery_tag, multiple: nack.multiple != 0, outcome: .nacked)
+        case Method.basicReturn:
+            let returned = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
+            let outcome = PublishOutcome.returned(code: Int(returned.reply_code), text: returned.reply_text.string)
+            var message = amqp_message_t()
+            let reply = amqp_read_message(state, frame.channel, &message, 0)
+            guard reply.reply_type == AMQP_RESPONSE_NORMAL else {
+                fail(.connectionLost("reading a returned message"))
+                return
+            }
+            let properties = Self.swiftProperties(message.properties)
+            amqp_destroy_message(&message)
+            if let messageId = properties.messageId, let sequence = sequenceByMessageId[messageId] {
+                pending[sequence]?.returned = outcome
+            }
+        case Method.connectionBlocked:
+            blocked = true
+            logger.warning("amqp connection blocked by the broker (resource alarm)", metadata: ["broker": "\(configuration)"])
+        case Method.connectionUnblocked:
+            blocked = false
+            logger.info("amqp connection unblocked", metadata: ["broker": "\(configuration)"])
+            let waiting = waitingWhileBlocked
+            waitingWhileBlocked.removeAll()
+            for entry in waiting { send(entry.messages, batch: entry.batch) }
+        case Method.basicCancel:
+            let cancel = method.decoded.assumingMemoryBound(to: amqp_basic_cancel_t.self).pointee
+            let tag = cancel.consumer_tag.string
+            // The queue went away (deleted, or its node failed): reconnecting re-declares it.
+            fail(.brokerClosed(code: 0, text: "consumer \(tag) cancelled by the broker", context: "consumer"))
+        case Method.channelClose, Method.connectionClose:
+            fail(closeError(method: method, context: "unexpectedly"))
+        default:
+            break
+        }
+    }
+
+    static func statusText(_ status: Int32) -> String {
+        guard let text = amqp_error_string2(status) else { return "status \(status)" }
+        return String(cString: text)
+    }
+}
+
+/// AMQP method ids (class << 16 | method) the loop reacts to.
+enum Method {
+    static let connectionClose: amqp_method_number_t = 0x000A_0032
+    static let connectionCloseOk: amqp_method_number_t = 0x000A_0033
+    static let connectionBlocked: amqp_method_number_t = 0x000A_003C
+    static let connectionUnblocked: amqp_method_number_t = 0x000A_003D
+    static let channelClose: amqp_method_number_t = 0x0014_0028
+    static let channelCloseOk: amqp_method_number_t = 0x0014_0029
+    static let basicCancel: amqp_method_number_t = 0x003C_001E
+    static let basicReturn: amqp_method_number_t = 0x003C_0032
+    static let basicAck: amqp_method_number_t = 0x003C_0050
+    static let basicNack: amqp_method_number_t = 0x003C_0078
+}

@@ -1,0 +1,35 @@
+/// A message to publish. Published as `mandatory`: an unroutable message comes back as
+/// `.returned` instead of vanishing.
+public struct OutgoingMessage: Sendable, Hashable {
+    public var exchange: String
+    public var routingKey: String
+    public var properties: MessageProperties
+    public var body: [UInt8]
+    public var mandatory: Bool
+
+    public init(exchange: String, routingKey: String, properties: MessageProperties, body: [UInt8], mandatory: Bool = true) {
+        self.exchange = exchange
+        self.routingKey = routingKey
+        self.properties = properties
+        self.body = body
+        self.mandatory = mandatory
+    }
+}
+
+/// What the broker said about one published message.
+public enum PublishOutcome: Sendable, Hashable, CustomStringConvertible {
+    /// Confirmed: the broker has it (for quorum queues, on a majority).
+    case confirmed
+    /// Unroutable: no queue was bound for it.
+    case returned(code: Int, text: String)
+    /// The broker could not take it (e.g. a queue refusing publishes when full).
+    case nacked
+
+    public var description: String {
+        switch self {
+        case .confirmed: "confirmed"
+        case .returned(let code, let text): "returned \(code) \(text)"
+        case .nacked: "nacked"
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import AMQP
+import Foundation
+import Logging
+import TestSupport
+import Testing
+
+/// Against the real broker that deploy/local/test starts.
+@Suite("AMQP connection on a real broker")
+struct AMQPConnectionTests {
+    let logger = Logger(label: "test.amqp")
+
+    func configuration(name: String = "amqp-tests", heartbeat: Int = 30) throws -> AMQPConfiguration {
+        var configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: name)
+        configuration.heartbeatSeconds = heartbeat
+        return configuration
+    }
+
+    func message(_ queue: String, _ index: Int) -> OutgoingMessage {
+        OutgoingMessage(
+            exchange: "", routingKey: queue,
+            properties: MessageProperties(
+                contentType: "application/json", deliveryMode: 2, messageId: "m-\(index)-\(UUID())", type: "test.v1",
+                correlationId: "c-\(index)", replyTo: "amq.gen-reply", headers: ["x-index": .int(Int64(index)), "x-name": .string("Əli")]),
+            body: Array("{\"n\":\(index),\"name\":\"Məmmədov\"}".utf8))
+    }
+
+    @Test("publishes with confirms and consumes with manual acks, properties intact")
+    func publishAndConsume() async throws {
+        let queue = TestEnvironment.uniqueName("amqp.roundtrip")
+        let connection = try await AMQPConnection.connect(configuration(), topology: Topology(queues: [.quorum(queue)]), logger: logger)
+        let messages = (0..<200).map { message(queue, $0) }
+        let outcomes = try await connection.publish(messages)
+        #expect(outcomes == Array(repeating: .confirmed, count: 200))
+
+        let consumer = try await connection.consume(queue: queue, prefetch: 50)
+        var received: [Delivery] = []
+        for try await delivery in consumer.deliveries {
+            received.append(delivery)
+            delivery.ack()
+            if received.count == 200 { break }
+        }
+        #expect(received.map(\.properties.messageId) == messages.map(\.properties.messageId))
+        let first = try #require(received.first)
+        #expect(first.body == messages[0].body)
+        #expect(first.properties.contentType == "application/json")
+        #expect(first.properties.deliveryMode == 2)
+        #expect(first.properties.type == "test.v1")
+        #expect(first.properties.correlationId == "c-0")
+        #expect(first.properties.replyTo == "amq.gen-reply")
+        #expect(first.properties.headers["x-index"] == .int(0))
+        #expect(first.properties.headers["x-name"] == .string("Əli"))
+        #expect(first.previousDeliveries == 0)
+        try await consumer.cancel()
+        await connection.close()
+        #expect(!connection.isOpen)
+    }
+
+    @Test("an unroutable mandatory message comes back as returned, never silently dropped")
+    func unroutableIsReturned() async throws {
+        let connection = try await AMQPConnection.connect(configuration(), logger: logger)
+        let queue = TestEnvironment.uniqueName("amqp.nowhere")
+        let outcomes = try await connection.publish([message(queue, 1), message(queue, 2)])
+        #expect(outcomes.count == 2)
+        for outcome in outcomes {
+            guard case .returned(let code, _) = outcome else {
+                Issue.record("expected returned, got \(outcome)")
+                continue
+            }
+            #expect(code == 312)
+        }
+        #expect(connection.isOpen)
+        await connection.close()
+    }
+
+    @Test("publishing to a missing exchange fails the connection with the broker's reason")
+    func missingExchange() async throws {
+        let connection = try await AMQPConnection.connect(configuration(), logger: logger)
+        var bad = message("x", 1)
+        bad.exchange = TestEnvironment.uniqueName("no-such-exchange")
+        await #expect(throws: AMQPError.self) { _ = try await connection.publish([bad]) }
+        #expect(!connection.isOpen)
+    }
+
+    @Test("a wrong password is a clear connect failure")
+    func wrongPassword() async throws {
+        var configuration = try configuration()
+        configuration.password = "definitely-wrong"
+        do {
+            _ = try await AMQPConnection.connect(configuration, logger: logger)
+            Issue.record("connected with a wrong password")
+        } catch let error as AMQPError {
+            guard case .connectFailed(let stage, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(stage == "login")
+            #expect(!"\(error)".contains("definitely-wrong"))
+        }
+    }
+
+    @Test("heartbeats are serviced while the connection sits idle")
+    func idleConnectionStaysOpen() async throws {
+        let queue = TestEnvironment.uniqueName("amqp.idle")
+        let connection = try await AMQPConnection.connect(configuration(heartbeat: 1), topology: Topology(queues: [.quorum(queue)]), logger: logger)
+        let consumer = try await connection.consume(queue: queue, prefetch: 10)
+        try await Task.sleep(for: .seconds(5))
+        #expect(connection.isOpen)
+        #expect(try await connection.publish([message(queue, 1)]) == [.confirmed])
+        for try await delivery in consumer.deliveries {
+            delivery.ack()
+            break
+        }
+        await connection.close()
+    }
+
+    @Test("the configuration's description never shows the password")
+    func redactedConfiguration() throws {
+        let configuration = try AMQPConfiguration(url: "amqp://svc-intake:s3cr%40t@127.0.0.1:5672/reintegration")
+        #expect(configuration.password == "s3cr@t")
+        #expect(configuration.virtualHost == "reintegration")
+        #expect(!configuration.description.contains("s3cr"))
+        #expect(throws: AMQPError.self) { try AMQPConfiguration(url: "http://x") }
+    }
+
+    @Test("a message nacked past the delivery limit lands in the dead-letter queue")
+    func deliveryLimitDeadLetters() async throws {
+        let queue = TestEnvironment.uniqueName("amqp.poison")
+        let deadLetterExchange = TestEnvironment.uniqueName("amqp.dlx")
+        let deadLetterQueue = queue + ".dead-letter"
+        let topology = Topology(
+            exchanges: [ExchangeDeclaration(name: deadLetterExchange, kind: .topic)],
+            queues: [
+                .quorum(queue, deadLetter: DeadLetterPolicy(exchange: deadLetterExchange, routingKey: queue, deliveryLimit: 2)),
+                .quorum(deadLetterQueue),
+            ],
+            bindings: [QueueBinding(queue: deadLetterQueue, exchange: deadLetterExchange, routingKey: queue)])
+        let connection = try await AMQPConnection.connect(configuration(), topology: topology, logger: logger)
+        #expect(try await connection.publish([message(queue, 7)]) == [.confirmed])
+        let consumer = try await connection.consume(queue: queue, prefetch: 1)
+        let deadConsumer = try await connection.consume(queue: deadLetterQueue, prefetch: 1)
+        Task {
+            for try await delivery in consumer.deliveries {
+                delivery.nack(requeue: true)
+            }
+        }
+        var dead: Delivery?
+        for try await delivery in deadConsumer.deliveries {
+            dead = delivery
+            delivery.ack()
+            break
+        }
+        #expect(dead?.properties.headers["x-index"] == .int(7))
+        await connection.close()
+    }
+}
