@@ -3,27 +3,30 @@ import Synchronization
 
 /// Deliveries from one queue that keep coming across reconnects.
 ///
-/// `stop()` cancels the consumer at the broker and ends `deliveries` once the broker
-/// confirmed: deliveries already handed out can still be acknowledged.
+/// Deliveries wait in a buffer (bounded by the prefetch) and are taken in batches with
+/// `next(upTo:)`, so a consumer can handle whatever has arrived in one transaction.
+/// `stop()` cancels the consumer at the broker; what was already delivered stays
+/// available, and can still be acknowledged, until the buffer is drained.
 public final class AMQPSubscription: Sendable {
     public let queue: String
-    public let deliveries: AsyncStream<Delivery>
-    private let continuation: AsyncStream<Delivery>.Continuation
+
     private struct State {
+        var buffer: [Delivery] = []
+        var waiter: CheckedContinuation<Void, Never>?
+        var finished = false
         var consumer: AMQPConsumer?
         var stopped = false
         var task: Task<Void, Never>?
     }
+
     private let state = Mutex(State())
 
     init(queue: String) {
         self.queue = queue
-        (deliveries, continuation) = AsyncStream<Delivery>.makeStream()
     }
 
     func start(client: AMQPClient, prefetch: UInt16, logger: Logger, backoff: Backoff) {
         let queue = queue
-        let continuation = continuation
         let task = Task {
             var failures = 0
             while !self.isStopped {
@@ -37,28 +40,74 @@ public final class AMQPSubscription: Sendable {
                     if stoppedMeanwhile { try? await consumer.cancel() }
                     for try await delivery in consumer.deliveries {
                         failures = 0
-                        continuation.yield(delivery)
+                        self.push(delivery)
                     }
                     self.state.withLock { $0.consumer = nil }
-                    if !self.isStopped {
-                        await client.forget(connection)
-                    }
+                    if !self.isStopped { await client.forget(connection) }
                 } catch {
                     self.state.withLock { $0.consumer = nil }
-                    if self.isStopped || error as? AMQPError == .closed && self.isStopped { break }
+                    if self.isStopped { break }
                     logger.warning("amqp consumer interrupted; resuming", metadata: ["queue": "\(queue)", "error": "\(error)"])
                     try? await Task.sleep(for: backoff.delay(attempt: failures))
                     failures += 1
                 }
             }
-            continuation.finish()
+            self.finish()
         }
         state.withLock { $0.task = task }
     }
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
 
-    /// Stops consuming; `deliveries` finishes after the broker acknowledged the cancel.
+    private func push(_ delivery: Delivery) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.buffer.append(delivery)
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    private func finish() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Waits for at least one delivery and returns up to `limit` of those buffered; an
+    /// empty array means the subscription has ended and the buffer is drained.
+    /// One task at a time may wait.
+    public func next(upTo limit: Int) async -> [Delivery] {
+        while true {
+            if let batch = takeBuffered(limit) { return batch }
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.buffer.isEmpty || state.finished { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+    }
+
+    /// Up to `limit` buffered deliveries; `[]` once finished and drained; nil to wait.
+    private func takeBuffered(_ limit: Int) -> [Delivery]? {
+        state.withLock { state -> [Delivery]? in
+            if !state.buffer.isEmpty {
+                let count = min(limit, state.buffer.count)
+                let batch = Array(state.buffer.prefix(count))
+                state.buffer.removeFirst(count)
+                return batch
+            }
+            return state.finished ? [] : nil
+        }
+    }
+
+    /// Stops consuming. Deliveries already buffered are still returned by `next(upTo:)`.
     public func stop() async {
         let (consumer, task) = state.withLock { state -> (AMQPConsumer?, Task<Void, Never>?) in
             state.stopped = true

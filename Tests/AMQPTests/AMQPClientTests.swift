@@ -27,10 +27,14 @@ struct AMQPClientTests {
 
         for index in 0..<10 { try await publish(index) }
         var seen = Set<String>()
-        var iterator = subscription.deliveries.makeAsyncIterator()
-        while seen.count < 10, let delivery = await iterator.next() {
-            seen.insert(delivery.properties.messageId ?? "")
-            delivery.ack()
+        while seen.count < 10 {
+            let batch = await subscription.next(upTo: 5)
+            #expect(batch.count <= 5)
+            if batch.isEmpty { break }
+            for delivery in batch {
+                seen.insert(delivery.properties.messageId ?? "")
+                delivery.ack()
+            }
         }
         #expect(seen.count == 10)
 
@@ -44,9 +48,13 @@ struct AMQPClientTests {
         #expect(closed >= 1)
 
         for index in 10..<20 { try await publish(index) }
-        while seen.count < 20, let delivery = await iterator.next() {
-            seen.insert(delivery.properties.messageId ?? "")
-            delivery.ack()
+        while seen.count < 20 {
+            let batch = await subscription.next(upTo: 100)
+            if batch.isEmpty { break }
+            for delivery in batch {
+                seen.insert(delivery.properties.messageId ?? "")
+                delivery.ack()
+            }
         }
         #expect(seen.count == 20)
         await client.close()

@@ -1,0 +1,20 @@
+import Postgres
+
+/// A service's inbox: the `message_id`s each consumer has already applied, recorded in
+/// the same transaction as the effect, so a redelivered message has no second effect.
+public struct Inbox: Sendable {
+    public let schema: String
+
+    public init(schema: String) {
+        self.schema = schema
+    }
+
+    /// Records the message for `consumer`; false when it was recorded before (a duplicate).
+    public func recordFirstReceipt(consumer: String, messageId: String, on connection: PostgresConnection) throws -> Bool {
+        let inserted = try connection.execute("""
+            INSERT INTO \(PostgresIdentifier.quoted(schema)).inbox (consumer, message_id) VALUES ($1, $2)
+            ON CONFLICT DO NOTHING
+            """, [.text(consumer), .text(messageId)])
+        return inserted == 1
+    }
+}

@@ -1,0 +1,145 @@
+import AMQP
+import Contract
+import Foundation
+import Logging
+import Metrics
+import Postgres
+import ServiceLifecycle
+
+/// Consumes one queue into a service's database, exactly once in effect.
+///
+/// Deliveries that have arrived are handled together in one transaction (each inside
+/// its own savepoint), then acknowledged after the commit. A `message_id` already in the
+/// inbox is acknowledged without a second effect. A message whose handling throws is
+/// returned to the queue after a short pause; on its last allowed delivery it is
+/// published to the dead-letter exchange with the error as its reason, so it never loops
+/// and is never dropped. Graceful shutdown stops the consumer at the broker, handles and
+/// acknowledges what was already delivered, and returns.
+public final class MessageConsumer: Service, Sendable {
+    public struct Settings: Sendable {
+        public var prefetch: UInt16 = 100
+        public var batchSize = 50
+        /// Must match the queue's `x-delivery-limit`.
+        public var deliveryLimit = ClusterTopology.defaultDeliveryLimit
+        public init() {}
+    }
+
+    private let queue: String
+    private let consumerClient: AMQPClient
+    private let publisher: AMQPClient
+    private let pool: PostgresPool
+    private let inbox: Inbox
+    private let handler: any MessageHandler
+    private let logger: Logger
+    private let settings: Settings
+
+    public init(
+        queue: String, consumerClient: AMQPClient, publisher: AMQPClient, pool: PostgresPool, inbox: Inbox,
+        handler: any MessageHandler, logger: Logger, settings: Settings = Settings()
+    ) {
+        self.queue = queue
+        self.consumerClient = consumerClient
+        self.publisher = publisher
+        self.pool = pool
+        self.inbox = inbox
+        self.handler = handler
+        self.logger = logger
+        self.settings = settings
+    }
+
+    private enum Result: Sendable {
+        case handled(HandlingOutcome)
+        case alreadyApplied
+        case failed(String)
+    }
+
+    public func run() async throws {
+        let subscription = await consumerClient.subscribe(queue: queue, prefetch: settings.prefetch)
+        await withGracefulShutdownHandler {
+            while true {
+                let batch = await subscription.next(upTo: settings.batchSize)
+                if batch.isEmpty { break }
+                await process(batch)
+            }
+        } onGracefulShutdown: {
+            Task { await subscription.stop() }
+        }
+        logger.info("consumer stopped", metadata: ["queue": "\(queue)"])
+    }
+
+    func process(_ batch: [Delivery]) async {
+        let queue = queue
+        let inbox = inbox
+        let handler = handler
+        let results: [Result]
+        do {
+            results = try await pool.withTransaction { connection in
+                batch.map { delivery -> Result in
+                    do {
+                        return try connection.withTransaction { connection -> Result in
+                            if let messageId = delivery.properties.messageId, !messageId.isEmpty,
+                               try !inbox.recordFirstReceipt(consumer: queue, messageId: messageId, on: connection) {
+                                return .alreadyApplied
+                            }
+                            return .handled(try handler.handle(delivery, in: connection))
+                        }
+                    } catch {
+                        return .failed(String(describing: error))
+                    }
+                }
+            }
+        } catch {
+            // The transaction as a whole failed (database unreachable, commit refused).
+            logger.warning("consumer transaction failed", metadata: ["queue": "\(queue)", "error": "\(error)"])
+            for delivery in batch { await failed(delivery, reason: String(describing: error)) }
+            return
+        }
+        for (delivery, result) in zip(batch, results) {
+            switch result {
+            case .handled(let outcome):
+                delivery.ack()
+                Counter(label: "messages_consumed_total", dimensions: [("queue", queue), ("result", outcome.label)]).increment()
+            case .alreadyApplied:
+                delivery.ack()
+                Counter(label: "messages_consumed_total", dimensions: [("queue", queue), ("result", "redelivered")]).increment()
+            case .failed(let reason):
+                await failed(delivery, reason: reason)
+            }
+        }
+    }
+
+    /// Returns the delivery for another attempt, or dead-letters it with the reason.
+    private func failed(_ delivery: Delivery, reason: String) async {
+        let attempt = delivery.previousDeliveries + 1
+        var metadata: Logger.Metadata = [
+            "queue": "\(queue)", "messageId": "\(delivery.properties.messageId ?? "-")", "attempt": "\(attempt)", "error": "\(reason)",
+        ]
+        guard attempt >= settings.deliveryLimit else {
+            logger.warning("message handling failed; it will be redelivered", metadata: metadata)
+            Counter(label: "messages_consumed_total", dimensions: [("queue", queue), ("result", "failed")]).increment()
+            // A short pause so a failing dependency is not hammered.
+            try? await Task.sleep(for: .milliseconds(min(2000, 50 << min(attempt, 6))))
+            delivery.nack(requeue: true)
+            return
+        }
+        var properties = delivery.properties
+        properties.headers[RejectionHeader.reason] = .string(RejectionReason.processingFailed.rawValue)
+        properties.headers[RejectionHeader.detail] = .string(String(reason.prefix(1000)))
+        properties.headers["x-original-exchange"] = .string(delivery.exchange)
+        properties.headers["x-original-routing-key"] = .string(delivery.routingKey)
+        properties.headers["x-delivery-attempts"] = .int(Int64(attempt))
+        let message = OutgoingMessage(exchange: ExchangeName.deadLetters, routingKey: queue, properties: properties, body: delivery.body)
+        do {
+            let outcome = try await publisher.publish([message])
+            if outcome == [.confirmed] {
+                delivery.ack()
+                metadata["deadLetterQueue"] = "\(QueueName.deadLetter(of: queue))"
+                logger.error("message dead-lettered after its last allowed delivery", metadata: metadata)
+                Counter(label: "messages_consumed_total", dimensions: [("queue", queue), ("result", "dead-lettered")]).increment()
+                return
+            }
+        } catch {}
+        // The broker's own delivery limit dead-letters it if this keeps failing.
+        delivery.nack(requeue: true)
+    }
+}
