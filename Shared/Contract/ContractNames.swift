@@ -84,3 +84,18 @@ public enum RejectionReason: String, Sendable, CaseIterable {
 
 /// The largest body the cluster accepts (the contract's 64 KiB).
 public let maximumBodySize = 64 * 1024
+
+/// Broker account names of the parties outside the cluster.
+public enum AccountName {
+    /// The account of an agency: `agency-<code>`, e.g. `agency-health`, `agency-local.binagadi`.
+    public static func agency(_ code: String) -> String { "agency-\(code)" }
+
+    /// The agency code an account name stands for, or nil when it is not an agency's.
+    public static func agencyCode(fromUserId userId: String) -> String? {
+        guard userId.hasPrefix("agency-"), userId.count > 7 else { return nil }
+        return String(userId.dropFirst(7))
+    }
+
+    /// The account of an SMS registration system: `sms-<name>`.
+    public static func sms(_ name: String) -> String { "sms-\(name)" }
+}

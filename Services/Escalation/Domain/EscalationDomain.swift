@@ -1,1 +1,0 @@
-// Escalation domain logic.

@@ -1,4 +1,0 @@
-@main
-struct EscalationCommand {
-    static func main() {}
-}

@@ -1,1 +1,0 @@
-// Intake domain logic.

@@ -1,0 +1,26 @@
+import Contract
+
+/// The closed value lists and limits of `readmission.v1`, as the contract states them.
+enum IntakeVocabulary {
+    /// The seven needs, in the contract's order (also the order of validated needs).
+    static let needs = ["health", "psychosocial", "employment", "social-assistance", "education", "housing", "documents"]
+    /// Added when the record has no `personalId`: the person needs identity documents.
+    static let documentsNeed = "documents"
+    static let relations = ["spouse", "child", "parent", "other"]
+    static let sexes = ["female", "male"]
+
+    static let smsReferenceMaximumLength = 64
+    static let agreementReferenceMaximumLength = 64
+    static let borderPointMaximumLength = 16
+    static let personalIdLength = 7
+    static let nameMaximumLength = 100
+    static let addressLineMaximumLength = 200
+    static let notesMaximumLength = 4000
+    static let familyMaximumCount = 20
+    static let phoneMinimumDigits = 8
+    static let phoneMaximumDigits = 15
+    static let maximumAgeInYears = 120
+    /// How far ahead of the receiver's clock `readmittedAt` may be (clock skew, time zones).
+    static let readmittedAtMaximumLead: Double = 86_400
+    static let earliestReadmissionDate = CalendarDate(year: 2000, month: 1, day: 1)
+}

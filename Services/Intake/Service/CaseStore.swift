@@ -1,0 +1,89 @@
+import Contract
+import Foundation
+import IntakeDomain
+import Postgres
+
+/// The intake schema's reads and writes, all inside the consumer's transaction.
+struct CaseStore: Sendable {
+    let schema: String
+
+    private var people: String { "\(PostgresIdentifier.quoted(schema)).people" }
+    private var cases: String { "\(PostgresIdentifier.quoted(schema)).cases" }
+    private var refusals: String { "\(PostgresIdentifier.quoted(schema)).refusals" }
+    private var consentUpdates: String { "\(PostgresIdentifier.quoted(schema)).consent_updates" }
+
+    struct ExistingCase: Sendable {
+        var caseId: UUID
+        var canonicalContent: String
+        var awaitingConsent: Bool
+    }
+
+    func existingCase(smsReference: String, on connection: PostgresConnection) throws -> ExistingCase? {
+        let rows = try connection.query(
+            "SELECT id, canonical_content, consent_status FROM \(cases) WHERE sms_reference = $1 FOR UPDATE",
+            [.text(smsReference)])
+        guard let row = rows.first else { return nil }
+        return ExistingCase(
+            caseId: try row["id"].decode(), canonicalContent: try row["canonical_content"].decode(),
+            awaitingConsent: try row["consent_status"].decode(String.self) == "awaiting")
+    }
+
+    /// The person with this FIN, created when new; a person without a FIN is always new.
+    func person(personalId: String?, on connection: PostgresConnection) throws -> UUID {
+        guard let personalId else {
+            let id = UUID()
+            try connection.execute("INSERT INTO \(people) (id) VALUES ($1)", [.uuid(id)])
+            return id
+        }
+        // The no-op update makes RETURNING yield the existing row too.
+        let rows = try connection.query("""
+            INSERT INTO \(people) (id, personal_id) VALUES ($1, $2)
+            ON CONFLICT (personal_id) DO UPDATE SET personal_id = EXCLUDED.personal_id
+            RETURNING id
+            """, [.uuid(UUID()), .text(personalId)])
+        return try rows[0]["id"].decode()
+    }
+
+    /// Opens the case; false when another instance opened one for this reference first.
+    func openCase(
+        id: UUID, personId: UUID, record: ValidatedReadmission, messageId: String, rawRecord: [UInt8], openedAt: Date,
+        on connection: PostgresConnection
+    ) throws -> Bool {
+        let rows = try connection.query("""
+            INSERT INTO \(cases) (id, person_id, sms_reference, message_id, raw_record, canonical_content, readmitted_at,
+                                  district, needs, consent_status, consent_recorded_at, opened_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12)
+            ON CONFLICT (sms_reference) DO NOTHING
+            RETURNING id
+            """, [
+                .uuid(id), .uuid(personId), .text(record.smsReference), .text(messageId), .bytes(rawRecord),
+                .text(record.canonicalContent), .timestamp(record.readmittedAt), .text(record.person.district),
+                .text("{" + record.needs.joined(separator: ",") + "}"), .text(record.dataSharing ? "given" : "awaiting"),
+                record.consentRecordedAt.map(PostgresValue.timestamp) ?? .null, .timestamp(openedAt),
+            ])
+        return !rows.isEmpty
+    }
+
+    func recordRefusal(_ refusal: IntakeRefusal, messageId: String?, messageType: String?, on connection: PostgresConnection) throws {
+        let problems = String(decoding: try JSONEncoder().encode(refusal.problems), as: UTF8.self)
+        try connection.execute("""
+            INSERT INTO \(refusals) (message_id, message_type, sms_reference, reason, detail, problems)
+            VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+            """, [
+                PostgresValue(messageId), PostgresValue(messageType), PostgresValue(refusal.smsReference),
+                .text(refusal.reason.rawValue), .text(refusal.detail), .json(problems),
+            ])
+    }
+
+    func recordConsent(_ update: ConsentUpdate, caseId: UUID, messageId: String?, on connection: PostgresConnection) throws {
+        try connection.execute("""
+            INSERT INTO \(consentUpdates) (case_id, message_id, data_sharing, recorded_at) VALUES ($1, $2, $3, $4)
+            """, [.uuid(caseId), PostgresValue(messageId), .bool(update.dataSharing), update.recordedAt.map(PostgresValue.timestamp) ?? .null])
+    }
+
+    func releaseConsent(caseId: UUID, recordedAt: Date?, on connection: PostgresConnection) throws {
+        try connection.execute(
+            "UPDATE \(cases) SET consent_status = 'given', consent_recorded_at = $2 WHERE id = $1",
+            [.uuid(caseId), recordedAt.map(PostgresValue.timestamp) ?? .timestamp(Date())])
+    }
+}

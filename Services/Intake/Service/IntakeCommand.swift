@@ -1,4 +1,0 @@
-@main
-struct IntakeCommand {
-    static func main() {}
-}

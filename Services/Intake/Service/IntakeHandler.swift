@@ -1,0 +1,168 @@
+import AMQP
+import Contract
+import Foundation
+import IntakeDomain
+import Logging
+import Messaging
+import Metrics
+import Postgres
+
+/// Turns one message from `intake.readmissions` into a case, a consent change or a
+/// reasoned refusal, with the events and replies that follow, in one transaction.
+struct IntakeHandler: MessageHandler {
+    let parser: IntakeParser
+    let store: CaseStore
+    let outbox: Outbox
+    let logger: Logger
+    var now: @Sendable () -> Date = { Date() }
+
+    /// Thrown when another intake instance opened the case for the same reference in the
+    /// meantime: the message is redelivered and then seen as a duplicate or a conflict.
+    struct ConcurrentOpening: Error, CustomStringConvertible {
+        var description: String { "another instance opened a case for the same smsReference; retrying" }
+    }
+
+    func handle(_ delivery: Delivery, in connection: PostgresConnection) throws -> HandlingOutcome {
+        guard let messageId = delivery.properties.messageId, !messageId.isEmpty else {
+            let refusal = IntakeRefusal(
+                reason: .missingMessageId,
+                problems: [FieldProblem(field: "message_id", problem: "is required: the message property message_id identifies each message")])
+            return try refuse(delivery, refusal, on: connection)
+        }
+        switch parser.parse(body: delivery.body, now: now()) {
+        case .refused(let refusal):
+            return try refuse(delivery, refusal, on: connection)
+        case .readmission(let record):
+            return try open(record, delivery: delivery, messageId: messageId, on: connection)
+        case .consent(let update):
+            return try applyConsent(update, delivery: delivery, messageId: messageId, on: connection)
+        }
+    }
+
+    // MARK: Readmission records
+
+    private func open(_ record: ValidatedReadmission, delivery: Delivery, messageId: String, on connection: PostgresConnection) throws -> HandlingOutcome {
+        if let existing = try store.existingCase(smsReference: record.smsReference, on: connection) {
+            guard existing.canonicalContent == record.canonicalContent else {
+                let refusal = IntakeRefusal(
+                    reason: .conflict,
+                    problems: [FieldProblem(field: "smsReference", problem: "was already registered with different content; a correction needs a new smsReference")],
+                    smsReference: record.smsReference, schema: MessageType.readmission)
+                return try refuse(delivery, refusal, on: connection)
+            }
+            try reply(to: delivery, IntakeOutcome(smsReference: record.smsReference, outcome: .duplicate, caseId: existing.caseId, errors: []), on: connection)
+            logger.info("duplicate readmission record", metadata: ["caseId": "\(existing.caseId)", "messageId": "\(messageId)"])
+            count("duplicate")
+            return .duplicate
+        }
+
+        let openedAt = now()
+        let caseId = UUID()
+        let personId = try store.person(personalId: record.person.personalId, on: connection)
+        guard try store.openCase(
+            id: caseId, personId: personId, record: record, messageId: messageId, rawRecord: delivery.body, openedAt: openedAt,
+            on: connection)
+        else { throw ConcurrentOpening() }
+
+        let event = CaseOpened(
+            caseId: caseId, personId: personId, smsReference: record.smsReference, readmittedAt: record.readmittedAt,
+            openedAt: openedAt, person: record.person, family: record.family, needs: record.needs,
+            awaitingConsent: !record.dataSharing)
+        try outbox.enqueue(
+            OutgoingMessage(
+                exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.caseOpened,
+                properties: .persistentJSON(messageId: "case-opened:\(caseId)", type: MessageType.caseOpened),
+                body: try ContractCoding.encode(event)),
+            on: connection)
+        if !record.dataSharing {
+            let request = NotificationRequest(
+                kind: .consentHold, deliveryKey: "consent-hold:\(caseId)", audiences: [.secretariat],
+                caseId: caseId, personInitials: record.person.initials, requestedAt: openedAt)
+            try outbox.enqueue(
+                OutgoingMessage(
+                    exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.notification(.consentHold),
+                    properties: .persistentJSON(messageId: "consent-hold:\(caseId)", type: MessageType.notificationRequest),
+                    body: try ContractCoding.encode(request)),
+                on: connection)
+        }
+        try reply(to: delivery, IntakeOutcome(smsReference: record.smsReference, outcome: .accepted, caseId: caseId, errors: []), on: connection)
+        logger.info("case opened", metadata: [
+            "caseId": "\(caseId)", "messageId": "\(messageId)", "awaitingConsent": "\(!record.dataSharing)",
+        ])
+        count("accepted")
+        return .applied
+    }
+
+    // MARK: Consent updates
+
+    private func applyConsent(_ update: ConsentUpdate, delivery: Delivery, messageId: String, on connection: PostgresConnection) throws -> HandlingOutcome {
+        guard let existing = try store.existingCase(smsReference: update.smsReference, on: connection) else {
+            let refusal = IntakeRefusal(
+                reason: .unknownReference,
+                problems: [FieldProblem(field: "smsReference", problem: "matches no registered readmission record")],
+                smsReference: update.smsReference, schema: MessageType.consent)
+            return try refuse(delivery, refusal, on: connection)
+        }
+        try store.recordConsent(update, caseId: existing.caseId, messageId: messageId, on: connection)
+        if update.dataSharing && existing.awaitingConsent {
+            try store.releaseConsent(caseId: existing.caseId, recordedAt: update.recordedAt, on: connection)
+            let event = CaseConsentReleased(caseId: existing.caseId, releasedAt: now())
+            try outbox.enqueue(
+                OutgoingMessage(
+                    exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.caseConsentReleased,
+                    properties: .persistentJSON(messageId: "consent-released:\(existing.caseId)", type: MessageType.caseConsentReleased),
+                    body: try ContractCoding.encode(event)),
+                on: connection)
+            logger.info("consent given; referrals released", metadata: ["caseId": "\(existing.caseId)", "messageId": "\(messageId)"])
+        } else {
+            logger.info("consent update recorded", metadata: [
+                "caseId": "\(existing.caseId)", "messageId": "\(messageId)", "dataSharing": "\(update.dataSharing)",
+            ])
+        }
+        try reply(to: delivery, IntakeOutcome(smsReference: update.smsReference, outcome: .accepted, caseId: existing.caseId, errors: []), on: connection)
+        count("consent")
+        return .applied
+    }
+
+    // MARK: Refusals and replies
+
+    /// Records the refusal, sends the unchanged body to `intake.rejected` with the reason
+    /// in its headers, and answers the sender when it asked for a reply.
+    private func refuse(_ delivery: Delivery, _ refusal: IntakeRefusal, on connection: PostgresConnection) throws -> HandlingOutcome {
+        try store.recordRefusal(refusal, messageId: delivery.properties.messageId, messageType: delivery.properties.type, on: connection)
+        var properties = delivery.properties
+        properties.headers[RejectionHeader.reason] = .string(refusal.reason.rawValue)
+        properties.headers[RejectionHeader.detail] = .string(refusal.detail)
+        if let userId = properties.userId {
+            // Only the original publisher may carry its user_id; keep it as a header.
+            properties.headers["x-original-user-id"] = .string(userId)
+            properties.userId = nil
+        }
+        if properties.messageId?.isEmpty ?? true { properties.messageId = "refused:\(UUID().uuidString.lowercased())" }
+        try outbox.enqueue(
+            OutgoingMessage(exchange: ExchangeName.defaultExchange, routingKey: QueueName.intakeRejected, properties: properties, body: delivery.body),
+            on: connection)
+        try reply(to: delivery, IntakeOutcome(
+            smsReference: refusal.smsReference, outcome: .rejected, caseId: nil, reason: refusal.reason.rawValue, errors: refusal.problems),
+            on: connection)
+        logger.info("message refused", metadata: [
+            "messageId": "\(delivery.properties.messageId ?? "-")", "reason": "\(refusal.reason.rawValue)",
+            "problems": "\(refusal.problems.count)",
+        ])
+        count("refused", reason: refusal.reason.rawValue)
+        return .refused(reason: refusal.reason.rawValue)
+    }
+
+    private func reply(to delivery: Delivery, _ outcome: IntakeOutcome, on connection: PostgresConnection) throws {
+        guard let replyTo = delivery.properties.replyTo, !replyTo.isEmpty else { return }
+        var properties = MessageProperties.persistentJSON(messageId: "outcome:\(UUID().uuidString.lowercased())", type: MessageType.intakeOutcome)
+        properties.correlationId = delivery.properties.correlationId
+        try outbox.enqueue(
+            OutgoingMessage(exchange: ExchangeName.defaultExchange, routingKey: replyTo, properties: properties, body: try ContractCoding.encode(outcome)),
+            dropIfUnroutable: true, on: connection)
+    }
+
+    private func count(_ outcome: String, reason: String = "") {
+        Counter(label: "intake_records_total", dimensions: [("outcome", outcome), ("reason", reason)]).increment()
+    }
+}

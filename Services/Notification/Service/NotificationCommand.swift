@@ -1,4 +1,0 @@
-@main
-struct NotificationCommand {
-    static func main() {}
-}

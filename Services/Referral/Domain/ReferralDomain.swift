@@ -1,1 +1,0 @@
-// Referral domain logic.

@@ -1,4 +1,0 @@
-@main
-struct ReferralCommand {
-    static func main() {}
-}

@@ -1,0 +1,57 @@
+import Postgres
+
+/// The referral schema: cases as routed, referrals with their deadlines, the audit
+/// trail of every status change, and refused status updates.
+enum ReferralMigrations {
+    static let all: [Migration] = [
+        Migration(version: 2, name: "cases, referrals, status history, refusals", sql: """
+            CREATE TABLE cases (
+                case_id uuid PRIMARY KEY,
+                awaiting_consent boolean NOT NULL,
+                -- The case-opened event as received: what referrals are composed from.
+                case_event jsonb NOT NULL,
+                received_at timestamptz NOT NULL DEFAULT now(),
+                released_at timestamptz
+            );
+
+            CREATE TABLE referrals (
+                referral_id uuid PRIMARY KEY,
+                case_id uuid NOT NULL REFERENCES cases (case_id),
+                agency text NOT NULL,
+                needs text[] NOT NULL,
+                status text NOT NULL CHECK (status IN ('issued', 'acknowledged', 'in-progress', 'completed', 'declined')),
+                issued_at timestamptz NOT NULL,
+                acknowledge_by timestamptz NOT NULL,
+                due_by timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                UNIQUE (case_id, agency)
+            );
+            CREATE INDEX referrals_agency_status ON referrals (agency, status);
+
+            CREATE TABLE status_history (
+                id bigserial PRIMARY KEY,
+                referral_id uuid NOT NULL REFERENCES referrals (referral_id),
+                from_status text,
+                to_status text NOT NULL,
+                -- When the agency says it happened, and when the cluster recorded it.
+                reported_at timestamptz NOT NULL,
+                recorded_at timestamptz NOT NULL DEFAULT now(),
+                actor text NOT NULL,
+                officer text,
+                note text,
+                message_id text
+            );
+            CREATE INDEX status_history_referral ON status_history (referral_id);
+
+            CREATE TABLE refusals (
+                id bigserial PRIMARY KEY,
+                message_id text,
+                user_id text,
+                referral_id text,
+                reason text NOT NULL,
+                detail text NOT NULL,
+                refused_at timestamptz NOT NULL DEFAULT now()
+            );
+            """),
+    ]
+}

@@ -1,0 +1,40 @@
+import Contract
+import ReferralDomain
+import ServiceKit
+import WorkingCalendar
+
+/// How the referral service is assembled. The routing policy comes from
+/// `REFERRAL_POLICY_FILE` and the public holidays from `WORKING_CALENDAR_FILE`, both
+/// optional (the contract's defaults), both validated at start.
+enum ReferralService {
+    static func configuration(_ environment: EnvironmentReader) throws -> (ReferralPolicy, WorkingCalendar) {
+        let policy = try ConfigurationFile.contents(of: "REFERRAL_POLICY_FILE", in: environment)
+            .map { bytes in try ReferralPolicy.load(json: bytes) } ?? .default
+        let calendar = try ConfigurationFile.contents(of: "WORKING_CALENDAR_FILE", in: environment)
+            .map { bytes in try WorkingCalendar.load(holidaysJSON: bytes) } ?? WorkingCalendar()
+        return (policy, calendar)
+    }
+
+    static let definition = ClusterServiceDefinition(
+        name: "referral",
+        schema: "referral",
+        defaultHTTPPort: 8082,
+        migrations: ReferralMigrations.all,
+        topology: { settings in
+            let (policy, _) = try configuration(EnvironmentReader())
+            return ClusterTopology.referral(agencies: policy.agencyCodes, deliveryLimit: settings.deliveryLimit)
+        },
+        consumers: { context in
+            let (policy, calendar) = try configuration(context.environment)
+            let store = ReferralStore(schema: "referral")
+            return [
+                ConsumerDefinition(
+                    queue: QueueName.referralCaseEvents,
+                    handler: CaseEventHandler(policy: policy, calendar: calendar, store: store, outbox: context.outbox, logger: context.logger)),
+                ConsumerDefinition(
+                    queue: QueueName.referralStatusUpdates,
+                    handler: StatusUpdateHandler(store: store, outbox: context.outbox, logger: context.logger)),
+            ]
+        }
+    )
+}

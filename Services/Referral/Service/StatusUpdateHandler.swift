@@ -1,0 +1,97 @@
+import AMQP
+import Contract
+import Foundation
+import Logging
+import Messaging
+import Metrics
+import Postgres
+import ReferralDomain
+
+/// Applies an agency's `referral-status.v1` update to its own referral, or refuses it to
+/// `agency.updates.rejected` with the reason, changing nothing.
+///
+/// The broker guarantees `user_id` equals the publishing account, so the agency is known
+/// for certain: an update for another agency's referral is refused.
+struct StatusUpdateHandler: MessageHandler {
+    let store: ReferralStore
+    let outbox: Outbox
+    let logger: Logger
+
+    func handle(_ delivery: Delivery, in connection: PostgresConnection) throws -> HandlingOutcome {
+        let properties = delivery.properties
+        guard let messageId = properties.messageId, !messageId.isEmpty else {
+            return try refuse(delivery, .missingMessageId, "message_id: is required", referralId: nil, on: connection)
+        }
+        guard let userId = properties.userId, let agency = AccountName.agencyCode(fromUserId: userId) else {
+            return try refuse(
+                delivery, .missingUserId, "user_id: is required and must be the agency's account name", referralId: nil, on: connection)
+        }
+        let update: StatusUpdate
+        do {
+            update = try StatusUpdate.parse(delivery.body)
+        } catch {
+            return try refuse(delivery, error.reason, error.detail, referralId: nil, on: connection)
+        }
+        guard let referral = try store.referral(update.referralId, on: connection) else {
+            return try refuse(
+                delivery, .unknownReferral, "referralId: matches no referral", referralId: update.referralId.uuidString, on: connection)
+        }
+        guard referral.agency == agency else {
+            return try refuse(
+                delivery, .wrongAgency, "referralId: the referral belongs to another agency",
+                referralId: update.referralId.uuidString, on: connection)
+        }
+        switch ReferralStatus.decide(current: referral.status, update: update) {
+        case .duplicate:
+            logger.info("repeated status update; nothing changes", metadata: [
+                "referralId": "\(referral.referralId)", "caseId": "\(referral.caseId)", "status": "\(update.status.rawValue)",
+            ])
+            return .duplicate
+        case .refuse(let reason, let detail):
+            return try refuse(delivery, reason, detail, referralId: update.referralId.uuidString, on: connection)
+        case .apply:
+            try store.updateStatus(referral, to: update, actor: userId, messageId: messageId, on: connection)
+            let event = ReferralEvent(
+                kind: update.status.eventKind, referralId: referral.referralId, caseId: referral.caseId, agency: referral.agency,
+                at: update.at)
+            try outbox.enqueue(
+                OutgoingMessage(
+                    exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.referral(event.kind),
+                    properties: .persistentJSON(
+                        messageId: "referral-\(event.kind.rawValue):\(referral.referralId)", type: MessageType.referralEvent),
+                    body: try ContractCoding.encode(event)),
+                on: connection)
+            Counter(label: "referral_status_updates_total", dimensions: [("status", update.status.rawValue), ("result", "applied")]).increment()
+            logger.info("referral status changed", metadata: [
+                "referralId": "\(referral.referralId)", "caseId": "\(referral.caseId)",
+                "from": "\(referral.status.rawValue)", "to": "\(update.status.rawValue)", "agency": "\(agency)",
+            ])
+            return .applied
+        }
+    }
+
+    private func refuse(
+        _ delivery: Delivery, _ reason: RejectionReason, _ detail: String, referralId: String?, on connection: PostgresConnection
+    ) throws -> HandlingOutcome {
+        try store.recordRefusal(
+            messageId: delivery.properties.messageId, userId: delivery.properties.userId, referralId: referralId, reason: reason,
+            detail: detail, on: connection)
+        var properties = delivery.properties
+        properties.headers[RejectionHeader.reason] = .string(reason.rawValue)
+        properties.headers[RejectionHeader.detail] = .string(detail)
+        if let userId = properties.userId {
+            // The broker lets only the original publisher carry its user_id.
+            properties.headers["x-original-user-id"] = .string(userId)
+            properties.userId = nil
+        }
+        if properties.messageId?.isEmpty ?? true { properties.messageId = "refused:\(UUID().uuidString.lowercased())" }
+        try outbox.enqueue(
+            OutgoingMessage(exchange: ExchangeName.defaultExchange, routingKey: QueueName.agencyUpdatesRejected, properties: properties, body: delivery.body),
+            on: connection)
+        Counter(label: "referral_status_updates_total", dimensions: [("status", ""), ("result", reason.rawValue)]).increment()
+        logger.info("status update refused", metadata: [
+            "referralId": "\(referralId ?? "-")", "messageId": "\(delivery.properties.messageId ?? "-")", "reason": "\(reason.rawValue)",
+        ])
+        return .refused(reason: reason.rawValue)
+    }
+}

@@ -1,0 +1,148 @@
+import AMQP
+import Contract
+import Logging
+import Messaging
+import Postgres
+import ServiceLifecycle
+
+/// What makes one of the cluster's services: its schema and migrations, its broker
+/// topology, the queues it consumes and any services of its own (timers, servers).
+public struct ClusterServiceDefinition: Sendable {
+    public var name: String
+    public var schema: String
+    public var defaultHTTPPort: Int
+    public var migrations: [Migration]
+    public var topology: @Sendable (ServiceSettings) throws -> Topology
+    public var consumers: @Sendable (ClusterServiceContext) throws -> [ConsumerDefinition]
+    public var additionalServices: @Sendable (ClusterServiceContext) throws -> [any Service]
+
+    public init(
+        name: String, schema: String, defaultHTTPPort: Int, migrations: [Migration],
+        topology: @escaping @Sendable (ServiceSettings) throws -> Topology,
+        consumers: @escaping @Sendable (ClusterServiceContext) throws -> [ConsumerDefinition],
+        additionalServices: @escaping @Sendable (ClusterServiceContext) throws -> [any Service] = { _ in [] }
+    ) {
+        self.name = name
+        self.schema = schema
+        self.defaultHTTPPort = defaultHTTPPort
+        self.migrations = [MessagingMigration.version1] + migrations
+        self.topology = topology
+        self.consumers = consumers
+        self.additionalServices = additionalServices
+    }
+}
+
+/// A queue and what handles its messages.
+public struct ConsumerDefinition: Sendable {
+    public var queue: String
+    public var handler: any MessageHandler
+
+    public init(queue: String, handler: any MessageHandler) {
+        self.queue = queue
+        self.handler = handler
+    }
+}
+
+/// The shared resources a service's handlers and services are built with.
+public struct ClusterServiceContext: Sendable {
+    public var settings: ServiceSettings
+    public var environment: EnvironmentReader
+    public var pool: PostgresPool
+    public var databaseConfiguration: PostgresConfiguration
+    public var publisher: AMQPClient
+    public var outbox: Outbox
+    public var inbox: Inbox
+    public var logger: Logger
+}
+
+/// Runs a service of the cluster: configuration from the environment, structured logs,
+/// metrics, migrations, broker topology, the outbox relay, consumers and the health
+/// server, with graceful shutdown on SIGTERM (consumers stop first, the outbox is
+/// flushed, the health server goes last).
+public enum ClusterService {
+    public static func run(_ definition: ClusterServiceDefinition, environment: EnvironmentReader = EnvironmentReader()) async throws {
+        let settings: ServiceSettings
+        do {
+            settings = try ServiceSettings(environment: environment, defaultHTTPPort: definition.defaultHTTPPort)
+        } catch {
+            // Logging is not set up yet: say what is wrong plainly and stop.
+            FileHandleOutput.standardError("\(definition.name): configuration error: \(error)")
+            throw error
+        }
+        _ = LoggingBootstrap.bootstrap(service: definition.name, level: settings.logLevel, format: settings.logFormat)
+        let registry = MetricsBootstrap.bootstrap()
+        let logger = Logger(label: definition.name)
+
+        let databaseConfiguration = try PostgresConfiguration(url: settings.databaseURL)
+        var amqpConfiguration = try AMQPConfiguration(url: settings.amqpURL, connectionName: "\(definition.name)-publish")
+        amqpConfiguration.heartbeatSeconds = Int(settings.amqpHeartbeat.components.seconds)
+        var consumerConfiguration = amqpConfiguration
+        consumerConfiguration.connectionName = "\(definition.name)-consume"
+        let topology = try definition.topology(settings)
+
+        let pool = PostgresPool(configuration: databaseConfiguration, size: settings.databasePoolSize, logger: logger)
+        // Publishing and consuming use separate connections: a broker that blocks
+        // publishers (resource alarm) must not stop acknowledgements.
+        let publisher = AMQPClient(configuration: amqpConfiguration, topology: topology, logger: logger)
+        let consumerClient = AMQPClient(configuration: consumerConfiguration, topology: topology, logger: logger)
+
+        let migrator = Migrator(schema: definition.schema, migrations: definition.migrations, logger: logger)
+        let migrated = ReadinessState()
+        try await migrateWithRetry(migrator, pool: pool, logger: logger)
+        migrated.markReady()
+
+        let context = ClusterServiceContext(
+            settings: settings, environment: environment, pool: pool, databaseConfiguration: databaseConfiguration,
+            publisher: publisher, outbox: Outbox(schema: definition.schema), inbox: Inbox(schema: definition.schema), logger: logger)
+        var consumerSettings = MessageConsumer.Settings()
+        consumerSettings.prefetch = UInt16(settings.amqpPrefetch)
+        consumerSettings.deliveryLimit = settings.deliveryLimit
+        let consumers = try definition.consumers(context).map { consumer in
+            MessageConsumer(
+                queue: consumer.queue, consumerClient: consumerClient, publisher: publisher, pool: pool, inbox: context.inbox,
+                handler: consumer.handler, logger: logger, settings: consumerSettings) as any Service
+        }
+        let relay = OutboxRelay(
+            outbox: context.outbox, pool: pool, listenerConfiguration: databaseConfiguration, publisher: publisher, logger: logger)
+        let health = HealthServer(
+            host: settings.httpHost, port: settings.httpPort, registry: registry,
+            readinessChecks: [
+                ReadinessCheck(name: "database") { await pool.ping() },
+                ReadinessCheck(name: "broker") { (try? await publisher.connection()) != nil },
+                ReadinessCheck(name: "migrations", state: migrated),
+            ],
+            logger: logger)
+        let services: [any Service] = [health, relay] + (try definition.additionalServices(context)) + consumers
+        let runner = ServiceRunner(services: services, logger: logger, gracePeriod: settings.shutdownGrace)
+        do {
+            try await runner.run()
+        } catch {
+            logger.error("service stopped with an error", metadata: ["error": "\(error)"])
+        }
+        await consumerClient.close()
+        await publisher.close()
+        await pool.shutdown()
+        logger.info("stopped")
+    }
+
+    /// The database may still be starting: keep trying, loudly, until migrations apply.
+    private static func migrateWithRetry(_ migrator: Migrator, pool: PostgresPool, logger: Logger) async throws {
+        var attempt = 0
+        let backoff = Backoff(initial: .milliseconds(250), maximum: .seconds(5))
+        while true {
+            do {
+                let applied = try await migrator.migrate(pool)
+                logger.info("migrations up to date", metadata: ["applied": "\(applied)"])
+                return
+            } catch let error as MigrationError {
+                // The database is ahead of this binary or tampered with: do not run.
+                logger.critical("migrations refused", metadata: ["error": "\(error)"])
+                throw error
+            } catch {
+                logger.warning("migrations not applied yet; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                try await Task.sleep(for: backoff.delay(attempt: attempt))
+                attempt += 1
+            }
+        }
+    }
+}
