@@ -1,0 +1,197 @@
+import Foundation
+
+/// Where and how to connect to PostgreSQL.
+///
+/// The password is kept out of `description`, so a configuration can be logged safely.
+public struct PostgresConfiguration: Sendable, CustomStringConvertible {
+    /// Host name, IP address, or the directory of a Unix-domain socket.
+    public var host: String
+    /// TCP port (also selects the socket file when `host` is a directory).
+    public var port: Int
+    /// The role to log in as.
+    public var user: String
+    /// The role's password; empty when the server needs none.
+    public var password: String
+    /// The database to connect to.
+    public var database: String
+    /// Shown in `pg_stat_activity`, which makes a service's sessions easy to find.
+    public var applicationName: String
+    /// How long to wait for a connection to be established (libpq treats values below 2 as 2).
+    public var connectTimeoutSeconds: Int
+
+    /// Creates a configuration from its parts.
+    public init(
+        host: String,
+        port: Int = 5432,
+        user: String,
+        password: String,
+        database: String,
+        applicationName: String = "reintegration",
+        connectTimeoutSeconds: Int = 10
+    ) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.database = database
+        self.applicationName = applicationName
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+    }
+
+    /// Parses `postgresql://user:password@host:port/database` (the scheme `postgres://` is
+    /// accepted too).
+    ///
+    /// User, password, host and database are percent-decoded, so a password containing
+    /// `@`, `:` or `/` must be written percent-encoded. The port defaults to 5432; an IPv6
+    /// address is written in brackets. The query parameters `application_name` and
+    /// `connect_timeout` are understood; any other parameter is refused rather than silently
+    /// ignored (a dropped `sslmode=require` would weaken security unnoticed).
+    ///
+    /// - Throws: `PostgresError` of kind `.configuration`, naming the faulty part but never
+    ///   echoing the URL (it holds the password).
+    public init(url: String) throws {
+        var rest = Substring(url)
+        let schemes = ["postgresql://", "postgres://"]
+        guard let scheme = schemes.first(where: { rest.lowercased().hasPrefix($0) }) else {
+            throw PostgresError.configuration("URL scheme must be postgresql:// or postgres://")
+        }
+        rest = rest.dropFirst(scheme.count)
+        if let fragmentStart = rest.firstIndex(of: "#") {
+            rest = rest[..<fragmentStart]
+        }
+
+        var query: Substring = ""
+        if let queryStart = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: queryStart)...]
+            rest = rest[..<queryStart]
+        }
+        var path: Substring = ""
+        if let pathStart = rest.firstIndex(of: "/") {
+            path = rest[rest.index(after: pathStart)...]
+            rest = rest[..<pathStart]
+        }
+
+        // The authority is what remains; the user information ends at its last "@".
+        guard let at = rest.lastIndex(of: "@") else {
+            throw PostgresError.configuration("URL has no user name")
+        }
+        let userInfo = rest[..<at]
+        let hostAndPort = rest[rest.index(after: at)...]
+
+        let rawUser: Substring
+        let rawPassword: Substring
+        if let colon = userInfo.firstIndex(of: ":") {
+            rawUser = userInfo[..<colon]
+            rawPassword = userInfo[userInfo.index(after: colon)...]
+        } else {
+            rawUser = userInfo
+            rawPassword = ""
+        }
+        let user = try Self.percentDecoded(rawUser, part: "user name")
+        guard !user.isEmpty else {
+            throw PostgresError.configuration("URL has no user name")
+        }
+        let password = try Self.percentDecoded(rawPassword, part: "password")
+
+        let (host, port) = try Self.hostAndPort(hostAndPort)
+        let database = try Self.percentDecoded(path, part: "database name")
+        guard !database.isEmpty else {
+            throw PostgresError.configuration("URL has no database name")
+        }
+
+        var applicationName = "reintegration"
+        var connectTimeout = 10
+        for item in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = try Self.percentDecoded(pair[0], part: "query parameter name")
+            let value = try Self.percentDecoded(pair.count > 1 ? pair[1] : "", part: "query parameter \(name)")
+            switch name {
+            case "application_name":
+                applicationName = value
+            case "connect_timeout":
+                guard let seconds = Int(value), seconds >= 0 else {
+                    throw PostgresError.configuration("URL parameter connect_timeout is not a whole number of seconds")
+                }
+                connectTimeout = seconds
+            default:
+                throw PostgresError.configuration("URL parameter \(name) is not supported")
+            }
+        }
+
+        self.init(
+            host: host,
+            port: port,
+            user: user,
+            password: password,
+            database: database,
+            applicationName: applicationName,
+            connectTimeoutSeconds: connectTimeout
+        )
+    }
+
+    /// `postgresql://user@host:port/database`, without the password.
+    public var description: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "postgresql://\(user)@\(shownHost):\(port)/\(database) (application \(applicationName))"
+    }
+
+    private static func hostAndPort(_ text: Substring) throws -> (String, Int) {
+        var hostPart = text
+        var portPart: Substring?
+        if hostPart.hasPrefix("[") {
+            // IPv6 literal: [address] or [address]:port
+            guard let close = hostPart.firstIndex(of: "]") else {
+                throw PostgresError.configuration("URL has an unterminated IPv6 address")
+            }
+            let afterClose = hostPart[hostPart.index(after: close)...]
+            if !afterClose.isEmpty {
+                guard afterClose.hasPrefix(":") else {
+                    throw PostgresError.configuration("URL has text after the IPv6 address")
+                }
+                portPart = afterClose.dropFirst()
+            }
+            hostPart = hostPart[hostPart.index(after: hostPart.startIndex)..<close]
+        } else if let colon = hostPart.lastIndex(of: ":") {
+            portPart = hostPart[hostPart.index(after: colon)...]
+            hostPart = hostPart[..<colon]
+        }
+        let host = try percentDecoded(hostPart, part: "host")
+        guard !host.isEmpty else {
+            throw PostgresError.configuration("URL has no host")
+        }
+        var port = 5432
+        if let portPart, !portPart.isEmpty {
+            guard let parsed = Int(portPart), (1...65535).contains(parsed) else {
+                throw PostgresError.configuration("URL port is not a number between 1 and 65535")
+            }
+            port = parsed
+        }
+        return (host, port)
+    }
+
+    private static func percentDecoded(_ text: Substring, part: String) throws -> String {
+        guard let decoded = String(text).removingPercentEncoding else {
+            throw PostgresError.configuration("URL \(part) has invalid percent-encoding")
+        }
+        return decoded
+    }
+}
+
+extension PostgresConfiguration: CustomReflectable {
+    /// Keeps the password out of `dump()` and debugger output too.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "host": host,
+                "port": port,
+                "user": user,
+                "password": "<redacted>",
+                "database": database,
+                "applicationName": applicationName,
+                "connectTimeoutSeconds": connectTimeoutSeconds,
+            ],
+            displayStyle: .struct
+        )
+    }
+}

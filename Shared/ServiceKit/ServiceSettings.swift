@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+
+/// Settings every service process reads from its environment.
+///
+/// Broker and database locations have no default: a service must be told where they
+/// are, so a misconfigured deployment fails at start rather than talking to the wrong
+/// place. Everything else has a default suited to local use.
+public struct ServiceSettings: Sendable {
+    /// `AMQP_URL`: broker URL, credentials included; parsed by the AMQP module.
+    public var amqpURL: String
+    /// `DATABASE_URL`: PostgreSQL connection string; parsed by the Postgres module.
+    public var databaseURL: String
+    /// `HTTP_HOST`: address the health/metrics server binds to (default `127.0.0.1`).
+    public var httpHost: String
+    /// `HTTP_PORT`: port of the health/metrics server (default given per service).
+    public var httpPort: Int
+    /// `LOG_LEVEL`: lowest level written (default `info`).
+    public var logLevel: Logger.Level
+    /// `LOG_FORMAT`: `json` (default) or `text`.
+    public var logFormat: LogFormat
+    /// `AMQP_PREFETCH`: unacknowledged deliveries per consumer (default 100).
+    public var amqpPrefetch: Int
+    /// `AMQP_HEARTBEAT`: heartbeat interval asked of the broker (default 30 s, 0 disables).
+    public var amqpHeartbeat: Duration
+    /// `DATABASE_POOL_SIZE`: database connections kept open (default 4).
+    public var databasePoolSize: Int
+    /// `DELIVERY_LIMIT`: deliveries of one message before it is set aside (default 10).
+    public var deliveryLimit: Int
+    /// `SHUTDOWN_GRACE`: time allowed for graceful shutdown before cancelling (default 20 s).
+    public var shutdownGrace: Duration
+
+    /// Reads and validates the settings.
+    ///
+    /// - Parameters:
+    ///   - environment: where the variables come from.
+    ///   - defaultHTTPPort: the service's own default `HTTP_PORT` (8081…8084).
+    /// - Throws: ``ConfigurationError`` for the first missing or invalid variable.
+    public init(
+        environment: EnvironmentReader = EnvironmentReader(),
+        defaultHTTPPort: Int
+    ) throws(ConfigurationError) {
+        amqpURL = try environment.required("AMQP_URL")
+        databaseURL = try environment.required("DATABASE_URL")
+        httpHost = environment.string("HTTP_HOST", default: "127.0.0.1")
+        httpPort = try environment.int("HTTP_PORT", default: defaultHTTPPort, range: 0...65_535)
+        logLevel = try Self.logLevel(environment)
+        logFormat = try Self.logFormat(environment)
+        // basic.qos carries the prefetch count in 16 bits; 0 would mean "unlimited".
+        amqpPrefetch = try environment.int("AMQP_PREFETCH", default: 100, range: 1...65_535)
+        // The heartbeat is negotiated in whole seconds, 16 bits.
+        amqpHeartbeat = try environment.duration(
+            "AMQP_HEARTBEAT", default: .seconds(30), range: .zero ... .seconds(65_535))
+        databasePoolSize = try environment.int("DATABASE_POOL_SIZE", default: 4, range: 1...100)
+        deliveryLimit = try environment.int("DELIVERY_LIMIT", default: 10, range: 1...1_000)
+        shutdownGrace = try environment.duration(
+            "SHUTDOWN_GRACE", default: .seconds(20), range: .zero ... .seconds(3_600))
+    }
+
+    private static let levelNames = Logger.Level.allCases.map(\.rawValue)
+
+    private static func logLevel(_ environment: EnvironmentReader) throws(ConfigurationError) -> Logger.Level {
+        let name = "LOG_LEVEL"
+        guard let raw = environment.string(name) else { return .info }
+        // "warn" is accepted because most other tools spell it that way.
+        let spelled = raw.lowercased() == "warn" ? "warning" : raw.lowercased()
+        guard let level = Logger.Level(rawValue: spelled) else {
+            throw ConfigurationError(variable: name, problem: .notOneOf(levelNames), value: raw)
+        }
+        return level
+    }
+
+    private static func logFormat(_ environment: EnvironmentReader) throws(ConfigurationError) -> LogFormat {
+        let name = "LOG_FORMAT"
+        guard let raw = environment.string(name) else { return .json }
+        guard let format = LogFormat(rawValue: raw.lowercased()) else {
+            throw ConfigurationError(
+                variable: name, problem: .notOneOf(LogFormat.allCases.map(\.rawValue)), value: raw)
+        }
+        return format
+    }
+}
+
+extension ServiceSettings: CustomStringConvertible {
+    /// A summary safe to log: URLs are reduced to scheme, host, port and path.
+    public var description: String {
+        "amqp=\(Self.redacted(amqpURL)) database=\(Self.redacted(databaseURL)) "
+            + "http=\(httpHost):\(httpPort) log=\(logLevel.rawValue)/\(logFormat.rawValue) "
+            + "prefetch=\(amqpPrefetch) heartbeat=\(amqpHeartbeat) pool=\(databasePoolSize) "
+            + "deliveryLimit=\(deliveryLimit) shutdownGrace=\(shutdownGrace)"
+    }
+
+    /// Drops user, password, query and fragment; anything not URL-shaped is hidden entirely.
+    static func redacted(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme,
+            let host = components.host, !host.isEmpty
+        else { return "<redacted>" }
+        let port = components.port.map { ":\($0)" } ?? ""
+        return "\(scheme)://\(host)\(port)\(components.path)"
+    }
+}

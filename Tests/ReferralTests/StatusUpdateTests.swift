@@ -1,0 +1,133 @@
+import Contract
+import Foundation
+import ReferralDomain
+import Testing
+
+@Suite("StatusUpdate")
+struct StatusUpdateTests {
+    let referralId = "d1e2f3a4-0000-4000-8000-000000000002"
+
+    func parse(_ json: String) throws(StatusRefusal) -> StatusUpdate {
+        try StatusUpdate.parse(Array(json.utf8))
+    }
+
+    func refusal(_ json: String) -> StatusRefusal? {
+        do {
+            _ = try parse(json)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a valid update parses; unknown keys are ignored")
+    func valid() throws {
+        let update = try parse("""
+            {"schema": "referral-status.v1", "referralId": "\(referralId)", "status": "in-progress",
+             "at": "2026-06-03T10:00:00+04:00", "note": "visit booked", "officer": "R. Əliyev", "extra": [1, 2]}
+            """)
+        #expect(update == StatusUpdate(
+            referralId: Fixtures.referralId, status: .inProgress, at: instant("2026-06-03T06:00:00Z"),
+            note: "visit booked", officer: "R. Əliyev"))
+        let minimal = try parse(#"{"schema": "referral-status.v1", "referralId": "\#(referralId)", "status": "acknowledged", "at": "2026-06-03T06:00:00Z", "note": null}"#)
+        #expect(minimal.note == nil && minimal.officer == nil)
+    }
+
+    @Test("refusals carry the contract's reason and name the field", arguments: [
+        ("not json", RejectionReason.notJSON, "body"),
+        ("[1, 2]", .notJSON, "body"),
+        ("\"text\"", .notJSON, "body"),
+        (#"{"referralId": "x"}"#, .unknownSchema, "schema"),
+        (#"{"schema": "referral-status.v2"}"#, .unknownSchema, "schema"),
+        (#"{"schema": "referral-status.v1", "status": "acknowledged", "at": "2026-06-03T06:00:00Z"}"#, .invalidField, "referralId"),
+        (#"{"schema": "referral-status.v1", "referralId": "42", "status": "acknowledged", "at": "2026-06-03T06:00:00Z"}"#, .invalidField, "referralId"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "done", "at": "2026-06-03T06:00:00Z"}"#, .invalidField, "status"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": 3, "at": "2026-06-03T06:00:00Z"}"#, .invalidField, "status"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "completed", "at": "2026-06-03 06:00"}"#, .invalidField, "at"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "completed"}"#, .invalidField, "at"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "completed", "at": "2026-06-03T06:00:00Z", "note": 5}"#, .invalidField, "note"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "completed", "at": "2026-06-03T06:00:00Z", "officer": true}"#, .invalidField, "officer"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "declined", "at": "2026-06-03T06:00:00Z"}"#, .invalidField, "note"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "declined", "at": "2026-06-03T06:00:00Z", "note": "  "}"#, .invalidField, "note"),
+    ])
+    func refusals(json: String, reason: RejectionReason, field: String) {
+        let refusal = refusal(json)
+        #expect(refusal?.reason == reason, "\(json)")
+        #expect(refusal?.detail.hasPrefix("\(field):") == true, "\(String(describing: refusal))")
+    }
+
+    @Test("bodies over 64 KiB are too large")
+    func tooLarge() {
+        let note = String(repeating: "a", count: 70_000)
+        let refusal = refusal(#"{"schema": "referral-status.v1", "note": "\#(note)"}"#)
+        #expect(refusal?.reason == .tooLarge)
+    }
+
+    @Test("long notes are refused without quoting them")
+    func longNote() {
+        let note = String(repeating: "Ş", count: 4001)
+        let refusal = refusal(#"{"schema": "referral-status.v1", "referralId": "\#(referralId)", "status": "declined", "at": "2026-06-03T06:00:00Z", "note": "\#(note)"}"#)
+        #expect(refusal?.reason == .invalidField)
+        #expect(refusal?.detail.contains("Ş") == false)
+        #expect(refusal.map { "\($0)" }?.hasPrefix("invalid-field: note:") == true)
+    }
+}
+
+@Suite("ReferralStatus")
+struct ReferralStatusTests {
+    func update(_ status: ReferralStatus, note: String? = nil) -> StatusUpdate {
+        StatusUpdate(referralId: Fixtures.referralId, status: status, at: Date(), note: note)
+    }
+
+    @Test("forward along the chain applies, skipping steps included", arguments: [
+        (ReferralStatus.issued, ReferralStatus.acknowledged),
+        (.acknowledged, .inProgress),
+        (.inProgress, .completed),
+        (.issued, .inProgress),
+        (.issued, .completed),
+        (.acknowledged, .completed),
+    ])
+    func forward(from: ReferralStatus, to: ReferralStatus) {
+        #expect(ReferralStatus.decide(current: from, update: update(to)) == .apply)
+    }
+
+    @Test("any open status may be declined with a note")
+    func declining() {
+        for current in [ReferralStatus.issued, .acknowledged, .inProgress] {
+            #expect(ReferralStatus.decide(current: current, update: update(.declined, note: "not competent")) == .apply)
+            guard case .refuse(.invalidField, let detail) = ReferralStatus.decide(current: current, update: update(.declined)) else {
+                Issue.record("declined without a note was not refused")
+                continue
+            }
+            #expect(detail.hasPrefix("note:"))
+        }
+    }
+
+    @Test("the same status again is a duplicate", arguments: ReferralStatus.allCases)
+    func duplicate(status: ReferralStatus) {
+        #expect(ReferralStatus.decide(current: status, update: update(status, note: "again")) == .duplicate)
+    }
+
+    @Test("backwards or out of a closed status is an invalid transition", arguments: [
+        (ReferralStatus.acknowledged, ReferralStatus.issued),
+        (.inProgress, .acknowledged),
+        (.completed, .inProgress),
+        (.completed, .declined),
+        (.declined, .acknowledged),
+        (.declined, .completed),
+    ])
+    func invalid(from: ReferralStatus, to: ReferralStatus) {
+        guard case .refuse(.invalidTransition, let detail) = ReferralStatus.decide(current: from, update: update(to, note: "n")) else {
+            Issue.record("\(from) → \(to) was not refused")
+            return
+        }
+        #expect(detail.hasPrefix("status:"))
+    }
+
+    @Test("statuses map to referral events and know whether they are open")
+    func mapping() {
+        #expect(ReferralStatus.inProgress.eventKind == .inProgress)
+        #expect(ReferralStatus.allCases.map(\.eventKind) == ReferralEvent.Kind.allCases)
+        #expect(ReferralStatus.allCases.filter(\.isOpen) == [.issued, .acknowledged, .inProgress])
+    }
+}

@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@testable import ServiceKit
+
+/// Records what happens to the services under test, in order.
+final class EventLog: Sendable {
+    private let events = Mutex<[String]>([])
+    var entries: [String] { events.withLock { $0 } }
+    func record(_ event: String) { events.withLock { $0.append(event) } }
+}
+
+/// A service that stops when asked to shut down gracefully.
+struct PoliteService: Service {
+    let name: String
+    let log: EventLog
+
+    func run() async throws {
+        log.record("\(name) started")
+        try? await gracefulShutdown()
+        log.record("\(name) stopped")
+    }
+}
+
+/// A service that ignores graceful shutdown and stops only when cancelled.
+struct StubbornService: Service {
+    let log: EventLog
+
+    func run() async throws {
+        log.record("stubborn started")
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        log.record("stubborn cancelled")
+    }
+}
+
+/// Signals go to the whole process, so these tests run one after another, and use
+/// SIGWINCH, which does nothing to a process that does not handle it.
+@Suite("ServiceRunner", .serialized)
+struct ServiceRunnerTests {
+    static func waitFor(_ event: String, in log: EventLog) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !log.entries.contains(event) {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting for \(event)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test("services start in order and stop in reverse order on graceful shutdown")
+    func startAndStopOrder() async throws {
+        let log = EventLog()
+        let runner = ServiceRunner(
+            services: [PoliteService(name: "first", log: log), PoliteService(name: "second", log: log)],
+            logger: Logger(label: "runner-test"), gracePeriod: .seconds(5), shutdownSignals: [])
+        let running = Task { try await runner.run() }
+        try await Self.waitFor("second started", in: log)
+        await runner.triggerGracefulShutdown()
+        try await running.value
+        #expect(log.entries.suffix(2) == ["second stopped", "first stopped"])
+    }
+
+    @Test("the first signal shuts down gracefully")
+    func firstSignal() async throws {
+        let log = EventLog()
+        let runner = ServiceRunner(
+            services: [PoliteService(name: "only", log: log)],
+            logger: Logger(label: "runner-test"), gracePeriod: .seconds(5), shutdownSignals: [.sigwinch])
+        let running = Task { try await runner.run() }
+        try await Self.waitFor("only started", in: log)
+        kill(getpid(), SIGWINCH)
+        try await running.value
+        #expect(log.entries == ["only started", "only stopped"])
+    }
+
+    @Test("a second signal cancels services that do not stop")
+    func secondSignal() async throws {
+        let log = EventLog()
+        let runner = ServiceRunner(
+            services: [StubbornService(log: log)],
+            logger: Logger(label: "runner-test"), gracePeriod: .seconds(60), shutdownSignals: [.sigwinch])
+        let started = ContinuousClock.now
+        let running = Task { try await runner.run() }
+        try await Self.waitFor("stubborn started", in: log)
+        kill(getpid(), SIGWINCH)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!log.entries.contains("stubborn cancelled"))
+        kill(getpid(), SIGWINCH)
+        _ = try? await running.value
+        #expect(log.entries.contains("stubborn cancelled"))
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
+
+    @Test("the grace period running out cancels services that do not stop")
+    func gracePeriodExpiry() async throws {
+        let log = EventLog()
+        let runner = ServiceRunner(
+            services: [StubbornService(log: log)],
+            logger: Logger(label: "runner-test"), gracePeriod: .milliseconds(300), shutdownSignals: [])
+        let running = Task { try await runner.run() }
+        try await Self.waitFor("stubborn started", in: log)
+        let shutdownStarted = ContinuousClock.now
+        await runner.triggerGracefulShutdown()
+        _ = try? await running.value
+        #expect(log.entries.contains("stubborn cancelled"))
+        #expect(ContinuousClock.now - shutdownStarted < .seconds(10))
+    }
+}

@@ -1,0 +1,79 @@
+import Logging
+import Testing
+
+@testable import ServiceKit
+
+@Suite("ServiceSettings")
+struct ServiceSettingsTests {
+    static let required = [
+        "AMQP_URL": "amqp://intake:pa55word@broker.internal:5672/reintegration",
+        "DATABASE_URL": "postgresql://intake:pa55word@db.internal:5432/reintegration?sslmode=require",
+    ]
+
+    @Test("defaults apply when only the required variables are set")
+    func defaults() throws {
+        let settings = try ServiceSettings(environment: EnvironmentReader(Self.required), defaultHTTPPort: 8082)
+        #expect(settings.amqpURL == Self.required["AMQP_URL"])
+        #expect(settings.databaseURL == Self.required["DATABASE_URL"])
+        #expect(settings.httpHost == "127.0.0.1")
+        #expect(settings.httpPort == 8082)
+        #expect(settings.logLevel == .info)
+        #expect(settings.logFormat == .json)
+        #expect(settings.amqpPrefetch == 100)
+        #expect(settings.amqpHeartbeat == .seconds(30))
+        #expect(settings.databasePoolSize == 4)
+        #expect(settings.deliveryLimit == 10)
+        #expect(settings.shutdownGrace == .seconds(20))
+    }
+
+    @Test("every variable can be overridden")
+    func overrides() throws {
+        let environment = Self.required.merging([
+            "HTTP_HOST": "0.0.0.0", "HTTP_PORT": "9000", "LOG_LEVEL": "warn", "LOG_FORMAT": "TEXT",
+            "AMQP_PREFETCH": "250", "AMQP_HEARTBEAT": "15s", "DATABASE_POOL_SIZE": "8",
+            "DELIVERY_LIMIT": "5", "SHUTDOWN_GRACE": "500ms",
+        ]) { _, new in new }
+        let settings = try ServiceSettings(environment: EnvironmentReader(environment), defaultHTTPPort: 8081)
+        #expect(settings.httpHost == "0.0.0.0")
+        #expect(settings.httpPort == 9000)
+        #expect(settings.logLevel == .warning)
+        #expect(settings.logFormat == .text)
+        #expect(settings.amqpPrefetch == 250)
+        #expect(settings.amqpHeartbeat == .seconds(15))
+        #expect(settings.databasePoolSize == 8)
+        #expect(settings.deliveryLimit == 5)
+        #expect(settings.shutdownGrace == .milliseconds(500))
+    }
+
+    @Test("broker and database locations are required", arguments: ["AMQP_URL", "DATABASE_URL"])
+    func requiredLocations(variable: String) {
+        var environment = Self.required
+        environment[variable] = nil
+        #expect(throws: ConfigurationError(variable: variable, problem: .missing)) {
+            try ServiceSettings(environment: EnvironmentReader(environment), defaultHTTPPort: 8081)
+        }
+    }
+
+    @Test("bad values are refused", arguments: [
+        ("LOG_LEVEL", "loud"), ("LOG_FORMAT", "xml"), ("HTTP_PORT", "70000"), ("AMQP_PREFETCH", "0"),
+        ("AMQP_HEARTBEAT", "-1"), ("DATABASE_POOL_SIZE", "many"), ("SHUTDOWN_GRACE", "2d"),
+    ])
+    func badValues(variable: String, value: String) {
+        let environment = Self.required.merging([variable: value]) { _, new in new }
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServiceSettings(environment: EnvironmentReader(environment), defaultHTTPPort: 8081)
+        }
+        #expect(error?.variable == variable)
+    }
+
+    @Test("the summary hides credentials")
+    func redactedSummary() throws {
+        let settings = try ServiceSettings(environment: EnvironmentReader(Self.required), defaultHTTPPort: 8083)
+        let summary = settings.description
+        #expect(!summary.contains("pa55word"))
+        #expect(!summary.contains("intake:"))
+        #expect(summary.contains("amqp://broker.internal:5672/reintegration"))
+        #expect(summary.contains("postgresql://db.internal:5432/reintegration"))
+        #expect(ServiceSettings.redacted("host=db password=pa55word") == "<redacted>")
+    }
+}
