@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
     ],
     targets: [
         // C libraries, wrapped once.
@@ -29,6 +31,12 @@ let package = Package(
             path: "Shared/CRabbitMQ",
             pkgConfig: "librabbitmq",
             providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            path: "Shared/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
             name: "CLibPQ",
@@ -65,6 +73,11 @@ let package = Package(
             path: "Shared/WorkingCalendar"
         ),
         .target(
+            name: "Curl",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/Curl"
+        ),
+        .target(
             name: "Messaging",
             dependencies: [
                 "AMQP", "Postgres", "Contract",
@@ -92,7 +105,15 @@ let package = Package(
         .target(name: "IntakeDomain", dependencies: ["Contract"], path: "Services/Intake/Domain"),
         .target(name: "ReferralDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Referral/Domain"),
         .target(name: "EscalationDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Escalation/Domain"),
-        .target(name: "NotificationDomain", dependencies: ["Contract"], path: "Services/Notification/Domain"),
+        .target(
+            name: "NotificationDomain",
+            dependencies: [
+                "Contract", "WorkingCalendar",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Notification/Domain"
+        ),
 
         // The four services and the operator tool.
         .executableTarget(
@@ -122,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "Notification",
             dependencies: [
-                "NotificationDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres",
+                "NotificationDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "Curl", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Notification/Service"
@@ -146,8 +167,8 @@ let package = Package(
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "WorkingCalendarTests", dependencies: ["WorkingCalendar"]),
-        .testTarget(name: "EscalationTests", dependencies: ["EscalationDomain", "Contract", "TestSupport"]),
-        .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Contract", "TestSupport"]),
+        .testTarget(name: "EscalationTests", dependencies: ["EscalationDomain", "Contract", "WorkingCalendar", "TestSupport"]),
+        .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Curl", "Contract", "TestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "TestSupport"]),

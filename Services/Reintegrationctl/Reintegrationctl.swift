@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The operators' command-line tool.
+@main
+struct Reintegrationctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reintegrationctl",
+        abstract: "Operate the reintegration cluster.",
+        subcommands: [Bench.self]
+    )
+}

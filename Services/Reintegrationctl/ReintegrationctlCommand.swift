@@ -1,4 +1,0 @@
-@main
-struct ReintegrationctlCommand {
-    static func main() {}
-}

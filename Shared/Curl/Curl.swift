@@ -1,0 +1,1 @@
+// libcurl, wrapped once: SMTP and HTTPS delivery.
