@@ -2,7 +2,7 @@ import Synchronization
 
 /// Wakes one waiting task, or makes its next wait return at once; waits also end after
 /// a timeout. Used by loops that react to notifications but must not rely on them.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
@@ -11,7 +11,9 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    func signal() {
+    public init() {}
+
+    public func signal() {
         let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -23,7 +25,7 @@ final class WakeSignal: Sendable {
         continuation?.resume()
     }
 
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         let id = state.withLock { state -> Int in
             state.nextId += 1
             return state.nextId
