@@ -17,7 +17,9 @@ public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case .configuration: false
-        case .connectFailed, .connectionLost, .brokerClosed: true
+        case .connectFailed, .connectionLost: true
+        // Refused access, a missing exchange or a forbidden property will be refused again.
+        case .brokerClosed(let code, _, _): ![403, 404, 406].contains(code)
         case .closed: false
         }
     }

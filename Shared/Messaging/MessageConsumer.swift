@@ -68,32 +68,58 @@ public final class MessageConsumer: Service, Sendable {
     }
 
     func process(_ batch: [Delivery]) async {
+        var outage = 0
+        while true {
+            do {
+                let results = try await applyInOneTransaction(batch)
+                await settle(batch, results)
+                return
+            } catch let error as PostgresError where error.kind == .connection || error.isConnectionLoss {
+                // The database is unreachable: that is not the messages' fault, so they are
+                // held (unacknowledged, not counted as redeliveries) until it is back.
+                guard batch.allSatisfy(\.isAcknowledgeable), !Task.isCancelled else {
+                    for delivery in batch { delivery.nack(requeue: true) }
+                    return
+                }
+                if outage == 0 {
+                    logger.warning("database unreachable; holding deliveries until it is back", metadata: ["queue": "\(queue)", "error": "\(error)"])
+                }
+                try? await Task.sleep(for: Backoff(initial: .milliseconds(200), maximum: .seconds(5)).delay(attempt: outage))
+                outage += 1
+            } catch {
+                // The transaction as a whole failed for another reason (commit refused).
+                logger.warning("consumer transaction failed", metadata: ["queue": "\(queue)", "error": "\(error)"])
+                for delivery in batch { await failed(delivery, reason: String(describing: error)) }
+                return
+            }
+        }
+    }
+
+    /// Handles each delivery inside its own savepoint of one transaction.
+    private func applyInOneTransaction(_ batch: [Delivery]) async throws -> [Result] {
         let queue = queue
         let inbox = inbox
         let handler = handler
-        let results: [Result]
-        do {
-            results = try await pool.withTransaction { connection in
-                batch.map { delivery -> Result in
-                    do {
-                        return try connection.withTransaction { connection -> Result in
-                            if let messageId = delivery.properties.messageId, !messageId.isEmpty,
-                               try !inbox.recordFirstReceipt(consumer: queue, messageId: messageId, on: connection) {
-                                return .alreadyApplied
-                            }
-                            return .handled(try handler.handle(delivery, in: connection))
+        return try await pool.withTransaction { connection in
+            try batch.map { delivery -> Result in
+                do {
+                    return try connection.withTransaction { connection -> Result in
+                        if let messageId = delivery.properties.messageId, !messageId.isEmpty,
+                           try !inbox.recordFirstReceipt(consumer: queue, messageId: messageId, on: connection) {
+                            return .alreadyApplied
                         }
-                    } catch {
-                        return .failed(String(describing: error))
+                        return .handled(try handler.handle(delivery, in: connection))
                     }
+                } catch let error as PostgresError where error.kind == .connection || error.isConnectionLoss {
+                    throw error
+                } catch {
+                    return .failed(String(describing: error))
                 }
             }
-        } catch {
-            // The transaction as a whole failed (database unreachable, commit refused).
-            logger.warning("consumer transaction failed", metadata: ["queue": "\(queue)", "error": "\(error)"])
-            for delivery in batch { await failed(delivery, reason: String(describing: error)) }
-            return
         }
+    }
+
+    private func settle(_ batch: [Delivery], _ results: [Result]) async {
         for (delivery, result) in zip(batch, results) {
             switch result {
             case .handled(let outcome):
@@ -123,6 +149,11 @@ public final class MessageConsumer: Service, Sendable {
             return
         }
         var properties = delivery.properties
+        if let userId = properties.userId {
+            // Only the original publisher may carry its user_id; the broker refuses others.
+            properties.headers["x-original-user-id"] = .string(userId)
+            properties.userId = nil
+        }
         properties.headers[RejectionHeader.reason] = .string(RejectionReason.processingFailed.rawValue)
         properties.headers[RejectionHeader.detail] = .string(String(reason.prefix(1000)))
         properties.headers["x-original-exchange"] = .string(delivery.exchange)
