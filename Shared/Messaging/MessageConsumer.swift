@@ -148,18 +148,12 @@ public final class MessageConsumer: Service, Sendable {
             delivery.nack(requeue: true)
             return
         }
-        var properties = delivery.properties
-        if let userId = properties.userId {
-            // Only the original publisher may carry its user_id; the broker refuses others.
-            properties.headers["x-original-user-id"] = .string(userId)
-            properties.userId = nil
-        }
-        properties.headers[RejectionHeader.reason] = .string(RejectionReason.processingFailed.rawValue)
-        properties.headers[RejectionHeader.detail] = .string(String(reason.prefix(1000)))
-        properties.headers["x-original-exchange"] = .string(delivery.exchange)
-        properties.headers["x-original-routing-key"] = .string(delivery.routingKey)
-        properties.headers["x-delivery-attempts"] = .int(Int64(attempt))
-        let message = OutgoingMessage(exchange: ExchangeName.deadLetters, routingKey: queue, properties: properties, body: delivery.body)
+        let message = OutgoingMessage.rejectedCopy(
+            of: delivery, exchange: ExchangeName.deadLetters, routingKey: queue, reason: .processingFailed, detail: reason,
+            extraHeaders: [
+                "x-original-exchange": .string(delivery.exchange), "x-original-routing-key": .string(delivery.routingKey),
+                "x-delivery-attempts": .int(Int64(attempt)),
+            ])
         do {
             let outcome = try await publisher.publish([message])
             if outcome == [.confirmed] {

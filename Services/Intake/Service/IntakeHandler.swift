@@ -130,17 +130,10 @@ struct IntakeHandler: MessageHandler {
     /// in its headers, and answers the sender when it asked for a reply.
     private func refuse(_ delivery: Delivery, _ refusal: IntakeRefusal, on connection: PostgresConnection) throws -> HandlingOutcome {
         try store.recordRefusal(refusal, messageId: delivery.properties.messageId, messageType: delivery.properties.type, on: connection)
-        var properties = delivery.properties
-        properties.headers[RejectionHeader.reason] = .string(refusal.reason.rawValue)
-        properties.headers[RejectionHeader.detail] = .string(refusal.detail)
-        if let userId = properties.userId {
-            // Only the original publisher may carry its user_id; keep it as a header.
-            properties.headers["x-original-user-id"] = .string(userId)
-            properties.userId = nil
-        }
-        if properties.messageId?.isEmpty ?? true { properties.messageId = "refused:\(UUID().uuidString.lowercased())" }
         try outbox.enqueue(
-            OutgoingMessage(exchange: ExchangeName.defaultExchange, routingKey: QueueName.intakeRejected, properties: properties, body: delivery.body),
+            .rejectedCopy(
+                of: delivery, exchange: ExchangeName.defaultExchange, routingKey: QueueName.intakeRejected,
+                reason: refusal.reason, detail: refusal.detail),
             on: connection)
         try reply(to: delivery, IntakeOutcome(
             smsReference: refusal.smsReference, outcome: .rejected, caseId: nil, reason: refusal.reason.rawValue, errors: refusal.problems),

@@ -76,17 +76,10 @@ struct StatusUpdateHandler: MessageHandler {
         try store.recordRefusal(
             messageId: delivery.properties.messageId, userId: delivery.properties.userId, referralId: referralId, reason: reason,
             detail: detail, on: connection)
-        var properties = delivery.properties
-        properties.headers[RejectionHeader.reason] = .string(reason.rawValue)
-        properties.headers[RejectionHeader.detail] = .string(detail)
-        if let userId = properties.userId {
-            // The broker lets only the original publisher carry its user_id.
-            properties.headers["x-original-user-id"] = .string(userId)
-            properties.userId = nil
-        }
-        if properties.messageId?.isEmpty ?? true { properties.messageId = "refused:\(UUID().uuidString.lowercased())" }
         try outbox.enqueue(
-            OutgoingMessage(exchange: ExchangeName.defaultExchange, routingKey: QueueName.agencyUpdatesRejected, properties: properties, body: delivery.body),
+            .rejectedCopy(
+                of: delivery, exchange: ExchangeName.defaultExchange, routingKey: QueueName.agencyUpdatesRejected,
+                reason: reason, detail: detail),
             on: connection)
         Counter(label: "referral_status_updates_total", dimensions: [("status", ""), ("result", reason.rawValue)]).increment()
         logger.info("status update refused", metadata: [
