@@ -1,39 +1,54 @@
 import AMQP
 import Contract
+import EscalationDomain
 import Logging
 import Messaging
+import Metrics
 import Postgres
+import WorkingCalendar
 
-/// Records each referral event and keeps the referral's current state and deadlines.
+/// Records each referral event, plans the escalation ladder on `issued` and cancels the
+/// steps an agency's answer makes unnecessary.
+///
+/// Events of one referral may arrive out of order after redeliveries: an answer that
+/// comes before its `issued` event is recorded, and applied when the ladder is planned.
 struct ReferralEventHandler: MessageHandler {
-    let schema: String
+    let store: EscalationStore
+    let policy: EscalationPolicy
+    let calendar: WorkingCalendar
     let logger: Logger
 
     func handle(_ delivery: Delivery, in connection: PostgresConnection) throws -> HandlingOutcome {
         let event = try ContractCoding.decode(ReferralEvent.self, from: delivery.body)
-        let table = PostgresIdentifier.quoted(schema)
-        try connection.execute(
-            "INSERT INTO \(table).referral_events (referral_id, kind, at) VALUES ($1, $2, $3)",
-            [.uuid(event.referralId), .text(event.kind.rawValue), .timestamp(event.at)])
-        try connection.execute("""
-            INSERT INTO \(table).referrals
-                (referral_id, case_id, agency, status, issued_at, acknowledge_by, due_by, person_initials)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            ON CONFLICT (referral_id) DO UPDATE SET
-                status = EXCLUDED.status,
-                issued_at = COALESCE(EXCLUDED.issued_at, \(table).referrals.issued_at),
-                acknowledge_by = COALESCE(EXCLUDED.acknowledge_by, \(table).referrals.acknowledge_by),
-                due_by = COALESCE(EXCLUDED.due_by, \(table).referrals.due_by),
-                person_initials = COALESCE(EXCLUDED.person_initials, \(table).referrals.person_initials),
-                updated_at = now()
-            """, [
-                .uuid(event.referralId), .uuid(event.caseId), .text(event.agency), .text(event.kind.rawValue),
-                event.issuedAt.map(PostgresValue.timestamp) ?? .null, event.acknowledgeBy.map(PostgresValue.timestamp) ?? .null,
-                event.dueBy.map(PostgresValue.timestamp) ?? .null, PostgresValue(event.personInitials),
-            ])
-        logger.info("referral event recorded", metadata: [
+        return try apply(event, on: connection)
+    }
+
+    /// Applies one decoded event inside the caller's transaction.
+    func apply(_ event: ReferralEvent, on connection: PostgresConnection) throws -> HandlingOutcome {
+        try store.record(event, on: connection)
+        let metadata: Logger.Metadata = [
             "referralId": "\(event.referralId)", "caseId": "\(event.caseId)", "kind": "\(event.kind.rawValue)",
-        ])
+        ]
+        guard event.kind == .issued else {
+            let cancelled = try store.cancelPendingSteps(of: event.referralId, by: event.kind, on: connection)
+            logger.info("referral event recorded", metadata: metadata.merging(["cancelledSteps": "\(cancelled)"]) { $1 })
+            return .applied
+        }
+        let plan = try LadderPlanner.plan(issued: event, policy: policy, calendar: calendar)
+        let stored = try store.storeLadder(plan, for: event, on: connection)
+        guard stored > 0 else {
+            logger.info("ladder already planned; nothing changes", metadata: metadata)
+            return .duplicate
+        }
+        // Answers that overtook the issued event cancel their steps now.
+        var cancelled: [Int] = []
+        for answer in try store.recordedAnswers(for: event.referralId, on: connection) {
+            cancelled += try store.cancelPendingSteps(of: event.referralId, by: answer, on: connection)
+        }
+        Counter(label: "escalation_ladders_planned_total", dimensions: [("agency", event.agency)]).increment()
+        logger.info("ladder planned", metadata: metadata.merging([
+            "steps": "\(plan.map(\.step))", "cancelledSteps": "\(cancelled.sorted())",
+        ]) { $1 })
         return .applied
     }
 }

@@ -1,0 +1,161 @@
+import AMQP
+import Contract
+import EscalationDomain
+import Foundation
+import Logging
+import Messaging
+import Metrics
+import Postgres
+import ServiceLifecycle
+
+/// Fires ladder steps when their moment comes: a durable timer on the database.
+///
+/// Each round claims the due steps in one transaction (`FOR UPDATE SKIP LOCKED`, oldest
+/// moment first), marks them fired, records an escalation event for each and enqueues the
+/// alert through the outbox; then it sleeps until the earliest pending moment, at most
+/// `maximumSleep`, or until a NOTIFY on `escalation_steps` says new steps were planned.
+/// Steps whose moment passed while no timer ran fire on the first round, in order, and are
+/// recorded as late. A step is fired in the same transaction that marks it, so it fires at
+/// most once however many instances run.
+final class LadderTimer: Service, Sendable {
+    struct Settings: Sendable {
+        /// Steps claimed per transaction.
+        var batchSize = 500
+        /// The longest sleep between rounds: bounds how late a missed notification makes a step.
+        var maximumSleep: Duration = .seconds(1)
+        /// Pause when steps are overdue but another timer holds them all.
+        var contendedPause: Duration = .milliseconds(50)
+        /// How often the open-ladders gauge is recounted.
+        var openLaddersRefresh: Duration = .seconds(15)
+        init() {}
+    }
+
+    private let store: EscalationStore
+    private let outbox: Outbox
+    private let pool: PostgresPool
+    private let listenerConfiguration: PostgresConfiguration
+    private let logger: Logger
+    private let settings: Settings
+    private let wake = WakeSignal()
+    private let firedOnTime = Counter(label: "escalation_steps_fired_total", dimensions: [("timing", "on-time")])
+    private let firedLate = Counter(label: "escalation_steps_fired_total", dimensions: [("timing", "late")])
+    private let openLadders = Gauge(label: "escalation_open_ladders")
+    private let oldestDueLateness = Gauge(label: "escalation_oldest_due_lateness_seconds")
+
+    init(
+        store: EscalationStore, outbox: Outbox, pool: PostgresPool, listenerConfiguration: PostgresConfiguration,
+        logger: Logger, settings: Settings = Settings()
+    ) {
+        self.store = store
+        self.outbox = outbox
+        self.pool = pool
+        self.listenerConfiguration = listenerConfiguration
+        self.logger = logger
+        self.settings = settings
+    }
+
+    func run() async throws {
+        let listener = PostgresListener(
+            configuration: listenerConfiguration, channels: [EscalationStore.stepsChannel], logger: logger)
+        let events = listener.events()
+        let wake = wake
+        // Any notification, and every (re)connect, wakes the loop to re-scan.
+        let listening = Task {
+            for await _ in events { wake.signal() }
+        }
+        var lastCount: ContinuousClock.Instant?
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                if lastCount.map({ ContinuousClock.now - $0 >= settings.openLaddersRefresh }) ?? true {
+                    await countOpenLadders()
+                    lastCount = .now
+                }
+                guard let fired = await fireDueSteps() else {
+                    // The database is failing: retry at the slow pace, not in a tight loop.
+                    await wake.wait(timeout: settings.maximumSleep)
+                    continue
+                }
+                if fired >= settings.batchSize { continue }
+                let pause = await pauseBeforeNextRound(firedAny: fired > 0)
+                if pause > .zero { await wake.wait(timeout: pause) }
+            }
+        } onGracefulShutdown: {
+            wake.signal()
+        }
+        listener.stop()
+        listening.cancel()
+    }
+
+    /// One round: fires the due steps (up to a batch) in one transaction and returns how
+    /// many fired, or nil when it failed (logged; the steps stay pending for a later round).
+    @discardableResult
+    func fireDueSteps() async -> Int? {
+        let store = store
+        let outbox = outbox
+        let limit = settings.batchSize
+        let fired: [FiredStep]
+        do {
+            fired = try await pool.withTransaction { connection in
+                let steps = try store.fireDueSteps(limit: limit, on: connection)
+                for step in steps {
+                    let request = step.due.notificationRequest(firedAt: step.firedAt)
+                    try outbox.enqueue(
+                        OutgoingMessage(
+                            exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.notification(.escalation),
+                            properties: .persistentJSON(messageId: request.deliveryKey, type: MessageType.notificationRequest),
+                            body: try ContractCoding.encode(request)),
+                        on: connection)
+                }
+                return steps
+            }
+        } catch {
+            logger.warning("firing due ladder steps failed; retrying next round", metadata: ["error": "\(error)"])
+            return nil
+        }
+        if fired.count >= settings.batchSize, let oldest = fired.first {
+            // A backlog: the next round starts at once, so measure the wait here.
+            oldestDueLateness.record(oldest.due.delay(firedAt: oldest.firedAt))
+        }
+        for step in fired {
+            (step.late ? firedLate : firedOnTime).increment()
+            logger.info("escalation fired", metadata: [
+                "referralId": "\(step.due.referralId)", "caseId": "\(step.due.caseId)", "agency": "\(step.due.agency)",
+                "step": "\(step.due.step)", "late": "\(step.late)",
+                "delaySeconds": "\(String(format: "%.3f", step.due.delay(firedAt: step.firedAt)))",
+            ])
+        }
+        return fired.count
+    }
+
+    /// How long to sleep: until the earliest pending moment, at most `maximumSleep`; a
+    /// short pause when steps are overdue yet none could be claimed (another timer holds
+    /// them). Also records how overdue the oldest pending step is.
+    private func pauseBeforeNextRound(firedAny: Bool) async -> Duration {
+        let store = store
+        let seconds: Double?
+        do {
+            seconds = try await pool.withConnection { connection in try store.secondsUntilNextMoment(on: connection) }
+        } catch {
+            logger.warning("reading the next ladder moment failed", metadata: ["error": "\(error)"])
+            return settings.maximumSleep
+        }
+        guard let seconds else {
+            oldestDueLateness.record(0)
+            return settings.maximumSleep
+        }
+        oldestDueLateness.record(max(0, -seconds))
+        if seconds <= 0 { return firedAny ? .zero : settings.contendedPause }
+        // A few milliseconds past the moment, so the next claim finds the step due.
+        return min(.milliseconds(Int64((seconds * 1000).rounded(.up)) + 2), settings.maximumSleep)
+    }
+
+    private func countOpenLadders() async {
+        let store = store
+        do {
+            let count = try await pool.withConnection { connection in try store.openLadderCount(on: connection) }
+            openLadders.record(count)
+        } catch {
+            logger.warning("counting open ladders failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
