@@ -167,8 +167,14 @@ let package = Package(
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "WorkingCalendarTests", dependencies: ["WorkingCalendar"]),
-        .testTarget(name: "EscalationTests", dependencies: ["EscalationDomain", "Contract", "WorkingCalendar", "TestSupport"]),
-        .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Curl", "Contract", "TestSupport"]),
+        .testTarget(
+            name: "EscalationTests",
+            dependencies: [
+                "Escalation", "EscalationDomain", "Contract", "WorkingCalendar", "Messaging", "Postgres", "ServiceKit", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Curl", "Contract", "TestSupport", "Notification", "Messaging", "Postgres"], exclude: ["Scripts"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "TestSupport"]),

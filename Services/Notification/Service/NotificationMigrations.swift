@@ -1,6 +1,7 @@
 import Postgres
 
-/// The notification schema: every alert request received, awaiting delivery.
+/// The notification schema: alert requests, the directory of people, one delivery per
+/// (request, person, channel), every attempt, and the per-endpoint circuit breakers.
 enum NotificationMigrations {
     static let all: [Migration] = [
         Migration(version: 2, name: "alert requests", sql: """
@@ -14,6 +15,64 @@ enum NotificationMigrations {
                 step integer,
                 request jsonb NOT NULL,
                 received_at timestamptz NOT NULL DEFAULT now()
+            );
+            """),
+        Migration(version: 3, name: "directory and deliveries", sql: """
+            CREATE TABLE recipients (
+                id uuid PRIMARY KEY,
+                name text NOT NULL,
+                role text NOT NULL CHECK (role IN ('working-group-member', 'focal-point', 'chair', 'secretariat', 'operator')),
+                agencies text[] NOT NULL DEFAULT '{}',
+                email text NOT NULL,
+                webhook_url text,
+                webhook_secret text,
+                language text NOT NULL CHECK (language IN ('az', 'en')),
+                active boolean NOT NULL DEFAULT true,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                CHECK ((webhook_url IS NULL) = (webhook_secret IS NULL))
+            );
+            CREATE UNIQUE INDEX recipients_email ON recipients (lower(email));
+
+            CREATE TABLE deliveries (
+                id uuid PRIMARY KEY,
+                delivery_key text NOT NULL REFERENCES requests (delivery_key),
+                recipient_id uuid NOT NULL REFERENCES recipients (id),
+                channel text NOT NULL CHECK (channel IN ('email', 'webhook')),
+                status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+                attempts integer NOT NULL DEFAULT 0,
+                due_at timestamptz NOT NULL,
+                leased_until timestamptz,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                sent_at timestamptz,
+                failed_at timestamptz,
+                last_error text,
+                -- At most one delivery per request, person and channel, however often the request arrives.
+                UNIQUE (delivery_key, recipient_id, channel)
+            );
+            CREATE INDEX deliveries_due ON deliveries (due_at) WHERE status = 'pending';
+
+            CREATE TABLE delivery_attempts (
+                id bigserial PRIMARY KEY,
+                delivery_id uuid NOT NULL REFERENCES deliveries (id),
+                attempt integer NOT NULL,
+                channel text NOT NULL,
+                started_at timestamptz NOT NULL,
+                finished_at timestamptz NOT NULL,
+                result text NOT NULL CHECK (result IN ('sent', 'transient', 'permanent')),
+                response_code integer,
+                -- Library and reply codes only: never addresses or message content.
+                error text
+            );
+            CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id);
+
+            CREATE TABLE endpoint_circuits (
+                recipient_id uuid NOT NULL REFERENCES recipients (id),
+                channel text NOT NULL,
+                consecutive_failures integer NOT NULL DEFAULT 0,
+                open_until timestamptz,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (recipient_id, channel)
             );
             """),
     ]

@@ -3,15 +3,33 @@ import Contract
 import Foundation
 import Logging
 import Messaging
+import NotificationDomain
 import Postgres
 
-/// Records each alert request once per delivery key (a repeated request adds nothing).
+/// Records each alert request once per delivery key and plans its deliveries: one per
+/// active person and channel the audiences resolve to. A repeated request adds nothing.
 struct NotificationRequestHandler: MessageHandler {
     let schema: String
+    let store: DeliveryStore
+    /// When set, reminders (escalation steps 1 and 2) are held to working hours.
+    let workingHours: WorkingHours?
     let logger: Logger
+    var now: @Sendable () -> Date = { Date() }
+
+    init(schema: String, workingHours: WorkingHours?, logger: Logger) {
+        self.schema = schema
+        self.store = DeliveryStore(schema: schema)
+        self.workingHours = workingHours
+        self.logger = logger
+    }
 
     func handle(_ delivery: Delivery, in connection: PostgresConnection) throws -> HandlingOutcome {
-        let request = try ContractCoding.decode(NotificationRequest.self, from: delivery.body)
+        try record(body: delivery.body, on: connection)
+    }
+
+    /// Records the request in `body` and plans its deliveries (inside the caller's transaction).
+    func record(body: [UInt8], on connection: PostgresConnection) throws -> HandlingOutcome {
+        let request = try ContractCoding.decode(NotificationRequest.self, from: body)
         let inserted = try connection.execute("""
             INSERT INTO \(PostgresIdentifier.quoted(schema)).requests
                 (delivery_key, kind, audiences, agency, case_id, referral_id, step, request)
@@ -22,12 +40,29 @@ struct NotificationRequestHandler: MessageHandler {
                 .text("{" + request.audiences.map(\.rawValue).joined(separator: ",") + "}"), PostgresValue(request.agency),
                 request.caseId.map(PostgresValue.uuid) ?? .null, request.referralId.map(PostgresValue.uuid) ?? .null,
                 request.step.map { PostgresValue.int(Int64($0)) } ?? .null,
-                .json(String(decoding: delivery.body, as: UTF8.self)),
+                .json(String(decoding: body, as: UTF8.self)),
             ])
-        logger.info("alert request recorded", metadata: [
+        let metadata: Logger.Metadata = [
             "deliveryKey": "\(request.deliveryKey)", "caseId": "\(request.caseId?.uuidString ?? "-")",
             "referralId": "\(request.referralId?.uuidString ?? "-")", "kind": "\(request.kind.rawValue)",
-        ])
-        return inserted == 1 ? .applied : .duplicate
+        ]
+        guard inserted == 1 else {
+            logger.info("alert request already recorded", metadata: metadata)
+            return .duplicate
+        }
+        let targets = AudienceResolver.targets(for: request, in: try store.directory(on: connection))
+        let created = try store.createDeliveries(key: request.deliveryKey, targets: targets, dueAt: dueAt(for: request), on: connection)
+        if targets.isEmpty {
+            logger.warning("alert request reaches nobody: no active recipient for its audiences", metadata: metadata)
+        }
+        logger.info("alert request recorded", metadata: metadata.merging(["deliveries": "\(created)"]) { $1 })
+        return .applied
+    }
+
+    /// Reminders wait for working hours when configured; escalation alerts go at once.
+    private func dueAt(for request: NotificationRequest) -> Date {
+        let current = now()
+        guard let workingHours, request.kind == .escalation, let step = request.step, step <= 2 else { return current }
+        return workingHours.nextAllowedInstant(atOrAfter: current)
     }
 }

@@ -1,16 +1,43 @@
 import Contract
+import Foundation
+import NotificationDomain
 import ServiceKit
+import ServiceLifecycle
 
 /// How the notification service is assembled.
 enum NotificationService {
-    static let definition = ClusterServiceDefinition(
-        name: "notification",
-        schema: "notification",
-        defaultHTTPPort: 8084,
-        migrations: NotificationMigrations.all,
-        topology: { settings in ClusterTopology.notification(deliveryLimit: settings.deliveryLimit) },
-        consumers: { context in
-            [ConsumerDefinition(queue: QueueName.notificationRequests, handler: NotificationRequestHandler(schema: "notification", logger: context.logger))]
-        }
-    )
+    static let definition = makeDefinition(schema: "notification")
+
+    /// The service on `schema` (tests use a unique one).
+    static func makeDefinition(schema: String) -> ClusterServiceDefinition {
+        ClusterServiceDefinition(
+            name: "notification",
+            schema: schema,
+            defaultHTTPPort: 8084,
+            migrations: NotificationMigrations.all,
+            topology: { settings in ClusterTopology.notification(deliveryLimit: settings.deliveryLimit) },
+            consumers: { context in
+                let settings = try NotificationSettings(environment: context.environment)
+                let handler = NotificationRequestHandler(schema: schema, workingHours: settings.workingHours, logger: context.logger)
+                return [ConsumerDefinition(queue: QueueName.notificationRequests, handler: handler)]
+            },
+            additionalServices: { context in
+                let settings = try NotificationSettings(environment: context.environment)
+                let templates = try AlertTemplates.load(directory: settings.templatesDirectory)
+                return [makeWorker(schema: schema, settings: settings, templates: templates, context: context)]
+            }
+        )
+    }
+
+    static func makeWorker(
+        schema: String, settings: NotificationSettings, templates: AlertTemplates, context: ClusterServiceContext
+    ) -> DeliveryWorker {
+        DeliveryWorker(
+            store: DeliveryStore(schema: schema), outbox: context.outbox, pool: context.pool, templates: templates,
+            sender: AlertSender(smtp: settings.smtp, threads: settings.batchSize),
+            settings: DeliveryWorker.Settings(
+                retry: settings.retry, circuit: settings.circuit, pollInterval: settings.pollInterval,
+                batchSize: settings.batchSize, lease: settings.lease),
+            logger: context.logger)
+    }
 }

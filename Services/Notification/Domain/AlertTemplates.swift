@@ -1,0 +1,121 @@
+import Contract
+import Foundation
+import Mustache
+
+/// The Mustache templates alerts are rendered with, one per request kind and language.
+///
+/// A template file is `<kind>.<language>.mustache` (e.g. `escalation.az.mustache`): its
+/// first line is the subject, the rest after one blank line the body. Output is plain
+/// text (nothing is HTML-escaped). The variables are documented in docs/notification.md;
+/// they carry the case and referral ids, the agency, the deadline and lateness, and the
+/// person's initials: never anything else about the person.
+public struct AlertTemplates: Sendable {
+    private let templates: [String: MustacheTemplate]
+
+    /// Where the templates came from, for the startup log.
+    public let source: String
+
+    /// The templates compiled into the binary.
+    public static func builtIn() throws(AlertTemplateError) -> AlertTemplates {
+        try AlertTemplates(texts: BuiltInAlertTemplates.files, source: "built-in")
+    }
+
+    /// The templates in `directory`, each missing file replaced by its built-in copy; the
+    /// built-in set when the directory does not exist.
+    ///
+    /// - Throws: `AlertTemplateError` when a file cannot be read or does not parse: a
+    ///   broken edit must stop the service at start, not at the first alert.
+    public static func load(directory: String) throws(AlertTemplateError) -> AlertTemplates {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return try builtIn()
+        }
+        var texts = BuiltInAlertTemplates.files
+        for name in BuiltInAlertTemplates.files.keys {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw AlertTemplateError(template: name, problem: "cannot be read as UTF-8")
+            }
+            texts[name] = text
+        }
+        return try AlertTemplates(texts: texts, source: directory)
+    }
+
+    /// Templates from file names to texts (for tests and custom sets).
+    public init(texts: [String: String], source: String) throws(AlertTemplateError) {
+        var templates: [String: MustacheTemplate] = [:]
+        for (name, text) in texts {
+            do {
+                // Alerts are plain text: switch off Mustache's HTML escaping for every file.
+                templates[name] = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text)
+            } catch {
+                throw AlertTemplateError(template: name, problem: "does not parse: \(error)")
+            }
+        }
+        for kind in NotificationRequest.Kind.allCases {
+            for language in AlertLanguage.allCases where templates[Self.fileName(kind, language)] == nil {
+                throw AlertTemplateError(template: Self.fileName(kind, language), problem: "is missing")
+            }
+        }
+        self.templates = templates
+        self.source = source
+    }
+
+    /// The file name of a kind's template in a language.
+    public static func fileName(_ kind: NotificationRequest.Kind, _ language: AlertLanguage) -> String {
+        "\(kind.rawValue).\(language.rawValue).mustache"
+    }
+
+    /// Renders `request` in `language`.
+    public func render(_ request: NotificationRequest, language: AlertLanguage) throws(AlertTemplateError) -> RenderedAlert {
+        let name = Self.fileName(request.kind, language)
+        guard let template = templates[name] else {
+            throw AlertTemplateError(template: name, problem: "is missing")
+        }
+        let text = template.render(Self.context(for: request, language: language))
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let subject = lines.isEmpty ? "" : String(lines.removeFirst()).trimmingCharacters(in: .whitespaces)
+        guard !subject.isEmpty else {
+            throw AlertTemplateError(template: name, problem: "renders an empty subject (first line)")
+        }
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        let body = Self.collapsingBlankRuns(lines.map(String.init)).joined(separator: "\n")
+        return RenderedAlert(subject: subject, body: body.trimmingCharacters(in: .newlines) + "\n")
+    }
+
+    /// The values a template can use.
+    static func context(for request: NotificationRequest, language: AlertLanguage) -> [String: Any] {
+        var values: [String: Any] = [
+            "kind": request.kind.rawValue,
+            "deliveryKey": request.deliveryKey,
+            "language": language.rawValue,
+        ]
+        if let caseId = request.caseId { values["caseId"] = caseId.uuidString.lowercased() }
+        if let referralId = request.referralId { values["referralId"] = referralId.uuidString.lowercased() }
+        if let agency = request.agency { values["agency"] = agency }
+        if let initials = request.personInitials { values["initials"] = initials }
+        if let deadline = request.deadline { values["deadline"] = AlertFormatting.deadline(deadline) }
+        if let step = request.step {
+            values["step"] = step
+            values["step\(step)"] = true
+            values["reminder"] = step <= 2
+        }
+        if let late = request.lateBySeconds, late > 0 {
+            values["late"] = true
+            values["lateBy"] = AlertFormatting.lateness(seconds: late, language: language)
+        }
+        return values
+    }
+
+    /// Sections that render empty leave blank lines behind: keep at most one in a row.
+    private static func collapsingBlankRuns(_ lines: [String]) -> [String] {
+        var result: [String] = []
+        for line in lines {
+            let blank = line.trimmingCharacters(in: .whitespaces).isEmpty
+            if blank, let last = result.last, last.isEmpty { continue }
+            result.append(blank ? "" : line)
+        }
+        return result
+    }
+}

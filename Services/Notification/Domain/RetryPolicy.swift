@@ -1,0 +1,64 @@
+import Foundation
+
+/// Bounded retries with exponential backoff and jitter: neither a flood on an endpoint
+/// that is down nor a silent give-up after one try.
+public struct RetryPolicy: Sendable, Equatable {
+    /// Attempts in all, the first one included.
+    public var maximumAttempts: Int
+    /// No retry is scheduled later than this after the delivery was created.
+    public var maximumAge: Duration
+    /// The delay before the second attempt (before jitter).
+    public var initialDelay: Duration
+    /// The longest delay between two attempts (before jitter).
+    public var maximumDelay: Duration
+
+    /// The defaults: 8 attempts within 24 hours, from 30 s doubling up to 1 h.
+    public init(
+        maximumAttempts: Int = 8, maximumAge: Duration = .seconds(24 * 3600),
+        initialDelay: Duration = .seconds(30), maximumDelay: Duration = .seconds(3600)
+    ) {
+        self.maximumAttempts = max(1, maximumAttempts)
+        self.maximumAge = maximumAge
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+    }
+
+    /// What to do after a failed attempt.
+    public enum Decision: Sendable, Equatable {
+        /// Try again at this instant.
+        case retry(at: Date)
+        /// Record the delivery as failed.
+        case giveUp
+    }
+
+    /// The decision after attempt number `attempt` (1-based) failed as `failure`.
+    ///
+    /// The delay is `initialDelay · 2^(attempt-1)`, capped, then drawn uniformly from its
+    /// upper half ("equal jitter") so that many deliveries failing together spread out.
+    public func decision<Generator: RandomNumberGenerator>(
+        afterAttempt attempt: Int, failure: FailureClass, createdAt: Date, now: Date, using generator: inout Generator
+    ) -> Decision {
+        guard failure == .transient, attempt < maximumAttempts else { return .giveUp }
+        let base = backoff(afterAttempt: attempt)
+        let jittered = base / 2 + Double.random(in: 0...(base / 2), using: &generator)
+        let next = now.addingTimeInterval(jittered)
+        guard next <= createdAt.addingTimeInterval(Self.seconds(maximumAge)) else { return .giveUp }
+        return .retry(at: next)
+    }
+
+    /// The decision with the system's random numbers.
+    public func decision(afterAttempt attempt: Int, failure: FailureClass, createdAt: Date, now: Date) -> Decision {
+        var generator = SystemRandomNumberGenerator()
+        return decision(afterAttempt: attempt, failure: failure, createdAt: createdAt, now: now, using: &generator)
+    }
+
+    /// The delay before jitter after `attempt` failures, in seconds.
+    public func backoff(afterAttempt attempt: Int) -> Double {
+        let exponent = Double(min(max(attempt - 1, 0), 30))
+        return min(Self.seconds(initialDelay) * pow(2, exponent), Self.seconds(maximumDelay))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,20 @@
+import Contract
+import Foundation
+import NotificationDomain
+
+/// A delivery leased by a worker, with what sending it needs.
+struct ClaimedDelivery: Sendable {
+    var id: UUID
+    var channel: DeliveryChannel
+    /// Attempts made before this one.
+    var previousAttempts: Int
+    var createdAt: Date
+    var dueAt: Date
+    var request: NotificationRequest
+    var recipientId: UUID
+    var recipientActive: Bool
+    var email: String
+    var webhookURL: String?
+    var webhookSecret: String?
+    var language: AlertLanguage
+}

@@ -1,0 +1,49 @@
+import Curl
+import Foundation
+import NotificationDomain
+import ServiceKit
+
+/// The notification service's own configuration, from the environment.
+struct NotificationSettings: Sendable {
+    var smtp: SMTPConfiguration
+    var templatesDirectory: String
+    /// When set, reminders (escalation steps 1 and 2) wait for working hours.
+    var workingHours: WorkingHours?
+    var retry: RetryPolicy
+    var circuit: CircuitBreakerPolicy
+    var pollInterval: Duration
+    var batchSize: Int
+    var lease: Duration
+
+    /// The folder of editable templates when `NOTIFICATION_TEMPLATES_DIR` is unset.
+    static let defaultTemplatesDirectory = "Services/Notification/Templates"
+
+    init(environment: EnvironmentReader) throws(ConfigurationError) {
+        let url = environment.string("SMTP_URL", default: "smtp://127.0.0.1:2525")
+        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
+            throw ConfigurationError(variable: "SMTP_URL", problem: .notAURL, value: url)
+        }
+        smtp = SMTPConfiguration(
+            url: url, from: environment.string("SMTP_FROM", default: "reintegration@localhost"),
+            requireStartTLS: try environment.bool("SMTP_STARTTLS", default: false),
+            username: environment.string("SMTP_USER"), password: environment.string("SMTP_PASSWORD"))
+        templatesDirectory = environment.string("NOTIFICATION_TEMPLATES_DIR", default: Self.defaultTemplatesDirectory)
+        if let hours = environment.string("NOTIFICATION_WORKING_HOURS"), !["off", "false", ""].contains(hours.lowercased()) {
+            guard let parsed = WorkingHours(hours) else {
+                throw ConfigurationError(variable: "NOTIFICATION_WORKING_HOURS", problem: .notOneOf(["HH:MM-HH:MM", "off"]), value: hours)
+            }
+            workingHours = parsed
+        }
+        retry = RetryPolicy(
+            maximumAttempts: try environment.int("NOTIFICATION_MAX_ATTEMPTS", default: 8, range: 1...100),
+            maximumAge: try environment.duration("NOTIFICATION_RETRY_MAX_AGE", default: .seconds(24 * 3600)),
+            initialDelay: try environment.duration("NOTIFICATION_RETRY_INITIAL_DELAY", default: .seconds(30)),
+            maximumDelay: try environment.duration("NOTIFICATION_RETRY_MAX_DELAY", default: .seconds(3600)))
+        circuit = CircuitBreakerPolicy(
+            failureThreshold: try environment.int("NOTIFICATION_CIRCUIT_THRESHOLD", default: 5, range: 1...1000),
+            pause: try environment.duration("NOTIFICATION_CIRCUIT_PAUSE", default: .seconds(600)))
+        pollInterval = try environment.duration("NOTIFICATION_POLL_INTERVAL", default: .seconds(1), range: .milliseconds(10) ... .seconds(60))
+        batchSize = try environment.int("NOTIFICATION_BATCH_SIZE", default: 8, range: 1...200)
+        lease = try environment.duration("NOTIFICATION_LEASE", default: .seconds(300), range: .seconds(60) ... .seconds(3600))
+    }
+}

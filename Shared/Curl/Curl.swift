@@ -1,1 +1,0 @@
-// libcurl, wrapped once: SMTP and HTTPS delivery.

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A plain-text UTF-8 email, formatted for SMTP: RFC 2047 encoded subject, base64 body
+/// (safe for any script and line length), CRLF line ends.
+public struct MailMessage: Sendable, Equatable {
+    /// The `From:` address.
+    public var from: String
+    /// The `To:` address (the envelope recipient is given to the mailer separately).
+    public var to: String
+    /// One line of any script; encoded as RFC 2047.
+    public var subject: String
+    /// Plain text; sent base64-encoded.
+    public var body: String
+    /// Unique per message, e.g. `<delivery-id@reintegration>`.
+    public var messageId: String
+    /// The `Date:` header.
+    public var date: Date
+
+    /// Creates a message.
+    public init(from: String, to: String, subject: String, body: String, messageId: String, date: Date) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.messageId = messageId
+        self.date = date
+    }
+
+    /// The message as sent in SMTP DATA.
+    public func formatted() -> [UInt8] {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        let encodedBody = Data(body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let lines = [
+            "From: <\(Self.headerSafe(from))>",
+            "To: <\(Self.headerSafe(to))>",
+            "Subject: =?UTF-8?B?\(Data(Self.headerSafe(subject).utf8).base64EncodedString())?=",
+            "Date: \(formatter.string(from: date))",
+            "Message-ID: \(Self.headerSafe(messageId))",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: base64",
+            "",
+            encodedBody,
+            "",
+        ]
+        return Array(lines.joined(separator: "\r\n").utf8)
+    }
+
+    /// Header values never carry line breaks (no header injection).
+    private static func headerSafe(_ value: String) -> String {
+        String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
+    }
+}

@@ -1,0 +1,34 @@
+import CCurl
+
+/// Posts a JSON body to a webhook with libcurl and reports the HTTP status.
+///
+/// `post` blocks its thread: call it from a thread pool, never from Swift's cooperative
+/// pool. Redirects are not followed (a signed body goes only where it was configured).
+public struct WebhookPoster: Sendable {
+    /// Seconds allowed to connect.
+    public var connectTimeoutSeconds: Int
+    /// Seconds allowed for the whole request.
+    public var timeoutSeconds: Int
+
+    /// Creates a poster.
+    public init(connectTimeoutSeconds: Int = 10, timeoutSeconds: Int = 30) {
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// POSTs `body` to `url` with `headers` (`Name: value` lines).
+    ///
+    /// - Returns: the HTTP status, whatever it is; the caller decides what a 4xx or 5xx means.
+    /// - Throws: `CurlError` when no HTTP answer arrived (connection, TLS, timeout).
+    public func post(_ body: [UInt8], to url: String, headers: [String]) throws(CurlError) -> Int {
+        let handle = try CurlEasyHandle(context: "webhook POST")
+        try handle.set(CURLOPT_URL, url)
+        try handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try handle.set(CURLOPT_POST, 1)
+        try handle.set(CURLOPT_POSTFIELDSIZE_LARGE, body.count)
+        try handle.set(CURLOPT_HTTPHEADER, list: headers + ["Content-Type: application/json", "Expect:"])
+        try handle.set(CURLOPT_CONNECTTIMEOUT, connectTimeoutSeconds)
+        try handle.set(CURLOPT_TIMEOUT, timeoutSeconds)
+        return try handle.perform(uploading: body)
+    }
+}

@@ -1,0 +1,100 @@
+import Contract
+import Foundation
+import NotificationDomain
+import Testing
+
+@Suite("Alerts render per kind and language, with initials only")
+struct AlertRenderingTests {
+    let templates: AlertTemplates
+
+    init() throws {
+        templates = try AlertTemplates.builtIn()
+    }
+
+    @Test func englishEscalationNamesCaseReferralAgencyDeadlineAndLateness() throws {
+        let alert = try templates.render(NotificationFixtures.escalation(step: 3, audiences: [.workingGroupMembers]), language: .en)
+        #expect(alert.subject.contains("referral \(NotificationFixtures.referralId.uuidString.lowercased()) for health"))
+        #expect(alert.subject.contains("2 days 3 hours late"))
+        #expect(alert.body.contains("Case:      \(NotificationFixtures.caseId.uuidString.lowercased())"))
+        #expect(alert.body.contains("Deadline:  2026-06-01 18:00 (Asia/Baku)"))
+        #expect(alert.body.contains("Person:    Ə.M."))
+        #expect(alert.body.contains("passed its completion deadline"))
+        #expect(!alert.body.contains("acknowledgement deadline"))
+    }
+
+    @Test func azerbaijaniReminderIsInAzerbaijani() throws {
+        let alert = try templates.render(NotificationFixtures.escalation(step: 1, audiences: [.focalPoints]), language: .az)
+        #expect(alert.subject.hasPrefix("[Reinteqrasiya] Xatırlatma (addım 1)"))
+        #expect(alert.body.contains("təsdiq müddəti keçib"))
+        #expect(alert.body.contains("Son müddət:    2026-06-01 18:00 (Bakı vaxtı)"))
+        #expect(!alert.body.contains("Gecikmə"))
+    }
+
+    @Test(arguments: NotificationRequest.Kind.allCases, AlertLanguage.allCases)
+    func everyKindRendersInEveryLanguage(kind: NotificationRequest.Kind, language: AlertLanguage) throws {
+        var request = NotificationFixtures.escalation(step: 2, audiences: [.operators])
+        request.kind = kind
+        let alert = try templates.render(request, language: language)
+        #expect(!alert.subject.isEmpty && !alert.subject.contains("\n"))
+        #expect(!alert.body.contains("{{") && !alert.body.contains("&#"))
+    }
+
+    /// Whatever the request carries, the output must not look like it names the person.
+    @Test(arguments: AlertLanguage.allCases)
+    func renderedOutputHasNoPersonalDataBeyondInitials(language: AlertLanguage) throws {
+        for step in 1...4 {
+            let request = NotificationFixtures.escalation(step: step, audiences: [.focalPoints])
+            let alert = try templates.render(request, language: language)
+            let text = alert.subject + "\n" + alert.body
+            #expect(text.contains("Ə.M."))
+            // Ids are not personal data: take them out, then look for anything number-like.
+            let withoutIds = text.replacingOccurrences(
+                of: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", with: "<id>", options: .regularExpression)
+            let finLike = withoutIds.matches(of: /\b[0-9A-Z]{7}\b/).map { String($0.output) }.filter { $0.contains(where: \.isNumber) }
+            #expect(finLike.isEmpty, "FIN-like tokens: \(finLike)")
+            #expect(withoutIds.range(of: "\\+?[0-9][0-9 ]{7,}[0-9]", options: .regularExpression) == nil, "phone-like digits")
+            let dates = withoutIds.matches(of: /\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4}/).map { String($0.output) }
+            #expect(dates.allSatisfy { $0 == "2026-06-01" }, "only the deadline's date may appear: \(dates)")
+            for word in ["notes", "health, employment", "Məmmədov", "Əli", "1990"] {
+                #expect(!text.contains(word))
+            }
+        }
+    }
+
+    @Test func shippedTemplateFilesEqualTheBuiltInCopies() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Services/Notification/Templates").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        #expect(files.count == NotificationRequest.Kind.allCases.count * AlertLanguage.allCases.count)
+        let fromFiles = try AlertTemplates.load(directory: folder.path)
+        let builtIn = try AlertTemplates.builtIn()
+        for kind in NotificationRequest.Kind.allCases {
+            for language in AlertLanguage.allCases {
+                let request = NotificationFixtures.escalation(step: 3, audiences: [.chair])
+                var copy = request
+                copy.kind = kind
+                #expect(try fromFiles.render(copy, language: language) == builtIn.render(copy, language: language))
+            }
+        }
+        #expect(fromFiles.source == folder.path)
+    }
+
+    @Test func anEditedTemplateIsUsedAndABrokenOneRefusedAtLoad() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "Custom {{agency}}\n\nBody for {{initials}}\n".write(
+            to: folder.appendingPathComponent("escalation.en.mustache"), atomically: true, encoding: .utf8)
+        let edited = try AlertTemplates.load(directory: folder.path)
+        let alert = try edited.render(NotificationFixtures.escalation(step: 1, audiences: [.focalPoints]), language: .en)
+        #expect(alert == RenderedAlert(subject: "Custom health", body: "Body for Ə.M.\n"))
+        try "{{#broken}}\n".write(to: folder.appendingPathComponent("operator.az.mustache"), atomically: true, encoding: .utf8)
+        #expect(throws: AlertTemplateError.self) { try AlertTemplates.load(directory: folder.path) }
+    }
+
+    @Test func latenessReadsInWords() {
+        #expect(AlertFormatting.lateness(seconds: 45 * 60, language: .en) == "45 minutes")
+        #expect(AlertFormatting.lateness(seconds: 86_400 + 3600, language: .en) == "1 day 1 hour")
+        #expect(AlertFormatting.lateness(seconds: 3 * 86_400, language: .az) == "3 gün")
+    }
+}

@@ -1,0 +1,161 @@
+import Contract
+import Curl
+import Foundation
+import Logging
+import Messaging
+@testable import Notification
+import NotificationDomain
+import Postgres
+import TestSupport
+
+/// The notification handler and delivery worker, in-process, on a unique schema of the
+/// test database, sending to the test's own SMTP and webhook servers.
+final class NotificationTestHarness: Sendable {
+    let schema: String
+    let pool: PostgresPool
+    let handler: NotificationRequestHandler
+    let worker: DeliveryWorker
+    let logger = Logger(label: "notification-tests")
+
+    init(
+        smtpPort: Int, retry: RetryPolicy = RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .milliseconds(400)),
+        circuit: CircuitBreakerPolicy = CircuitBreakerPolicy(failureThreshold: 20, pause: .seconds(60))
+    ) async throws {
+        schema = TestEnvironment.uniqueName("notify")
+        let configuration = try PostgresConfiguration(url: try TestEnvironment.databaseURL())
+        pool = PostgresPool(configuration: configuration, size: 3, logger: logger)
+        let definition = NotificationService.makeDefinition(schema: schema)
+        _ = try await Migrator(schema: schema, migrations: definition.migrations, logger: logger).migrate(pool)
+        handler = NotificationRequestHandler(schema: schema, workingHours: nil, logger: logger)
+        worker = DeliveryWorker(
+            store: DeliveryStore(schema: schema), outbox: Outbox(schema: schema), pool: pool, templates: try AlertTemplates.builtIn(),
+            sender: AlertSender(
+                smtp: SMTPConfiguration(url: "smtp://127.0.0.1:\(smtpPort)", from: "alerts@reintegration.test", connectTimeoutSeconds: 2, timeoutSeconds: 5),
+                poster: WebhookPoster(connectTimeoutSeconds: 2, timeoutSeconds: 5), threads: 4),
+            settings: DeliveryWorker.Settings(retry: retry, circuit: circuit, batchSize: 8),
+            logger: logger)
+    }
+
+    /// Runs `body`, then drops the schema and closes the pool, whether `body` threw or not.
+    func run(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await tearDown()
+            throw error
+        }
+        await tearDown()
+    }
+
+    /// Drops the schema and closes the pool.
+    private func tearDown() async {
+        let schema = schema
+        _ = try? await pool.withConnection { connection in
+            try connection.execute("DROP SCHEMA IF EXISTS \(PostgresIdentifier.quoted(schema)) CASCADE")
+        }
+        await pool.shutdown()
+    }
+
+    func add(_ recipients: [Recipient]) async throws {
+        let schema = schema
+        try await pool.withTransaction { connection in
+            for person in recipients {
+                try connection.execute("""
+                    INSERT INTO \(PostgresIdentifier.quoted(schema)).recipients
+                        (id, name, role, agencies, email, webhook_url, webhook_secret, language, active)
+                    VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8, $9)
+                    """, [
+                        .uuid(person.id), .text(person.name), .text(person.role.rawValue),
+                        .text("{" + person.agencies.joined(separator: ",") + "}"), .text(person.email),
+                        PostgresValue(person.webhookURL), PostgresValue(person.webhookSecret), .text(person.language.rawValue),
+                        .bool(person.active),
+                    ])
+            }
+        }
+    }
+
+    /// Hands `request` to the handler (or `otherHandler`) as the consumer would (in a transaction).
+    @discardableResult
+    func receive(_ request: NotificationRequest, by otherHandler: NotificationRequestHandler? = nil) async throws -> HandlingOutcome {
+        let body = try ContractCoding.encode(request)
+        let handler = otherHandler ?? handler
+        return try await pool.withTransaction { connection in try handler.record(body: body, on: connection) }
+    }
+
+    /// Runs worker rounds until `condition` holds or `timeout` passes.
+    func deliver(until condition: @Sendable () async throws -> Bool, timeout: Duration = .seconds(10)) async throws {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: timeout)
+        while clock.now < end {
+            try await worker.runOnce()
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Deliveries by status.
+    func statuses() async throws -> [String: Int] {
+        let schema = schema
+        return try await pool.withConnection { connection in
+            var counts: [String: Int] = [:]
+            for row in try connection.query("SELECT status, count(*) AS n FROM \(PostgresIdentifier.quoted(schema)).deliveries GROUP BY status") {
+                counts[try row["status"].decode()] = try row["n"].decode()
+            }
+            return counts
+        }
+    }
+
+    /// Deliveries of one channel by status.
+    func statuses(of channel: DeliveryChannel) async throws -> [String: Int] {
+        let schema = schema
+        return try await pool.withConnection { connection in
+            var counts: [String: Int] = [:]
+            for row in try connection.query(
+                "SELECT status, count(*) AS n FROM \(PostgresIdentifier.quoted(schema)).deliveries WHERE channel = $1 GROUP BY status",
+                [.text(channel.rawValue)])
+            {
+                counts[try row["status"].decode()] = try row["n"].decode()
+            }
+            return counts
+        }
+    }
+
+    /// When each delivery of `key` is due.
+    func dueTimes(key: String) async throws -> [Date] {
+        let schema = schema
+        return try await pool.withConnection { connection in
+            try connection.query(
+                "SELECT due_at FROM \(PostgresIdentifier.quoted(schema)).deliveries WHERE delivery_key = $1", [.text(key)]
+            ).map { try $0["due_at"].decode(Date.self) }
+        }
+    }
+
+    /// Endpoints paused now.
+    func openCircuits() async throws -> Int {
+        let schema = schema
+        return try await pool.withConnection { connection in
+            try connection.query("SELECT count(*) AS n FROM \(PostgresIdentifier.quoted(schema)).endpoint_circuits WHERE open_until > now()")
+                .first?["n"].decode() ?? 0
+        }
+    }
+
+    /// Recorded attempts as (result, error).
+    func attempts() async throws -> [(result: String, error: String?)] {
+        let schema = schema
+        return try await pool.withConnection { connection in
+            try connection.query("SELECT result, error FROM \(PostgresIdentifier.quoted(schema)).delivery_attempts ORDER BY id").map {
+                (try $0["result"].decode(String.self), try $0["error"].decodeIfPresent(String.self))
+            }
+        }
+    }
+
+    /// Bodies of messages waiting in the outbox, with their routing keys.
+    func outbox() async throws -> [(routingKey: String, request: NotificationRequest)] {
+        let schema = schema
+        return try await pool.withConnection { connection in
+            try connection.query("SELECT routing_key, body FROM \(PostgresIdentifier.quoted(schema)).outbox ORDER BY id").map {
+                (try $0["routing_key"].decode(String.self), try ContractCoding.decode(NotificationRequest.self, from: try $0["body"].decode([UInt8].self)))
+            }
+        }
+    }
+}
