@@ -89,3 +89,34 @@ final class TestCluster: Sendable {
         }
     }
 }
+
+extension TestCluster {
+    /// The first message in `queue` that matches, read on a connection of its own (closed
+    /// afterwards, so nothing it prefetched stays held); others it reads are acknowledged.
+    /// Nil when none arrives within `timeout`.
+    func firstMessage(
+        in queue: String, timeout: Duration = .seconds(30), where matches: @escaping @Sendable (Delivery) -> Bool
+    ) async throws -> Delivery? {
+        let connection = try await AMQPConnection.connect(
+            AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: "cluster-tests-reader"), logger: Logger(label: "test.reader"))
+        let consumer = try await connection.consume(queue: queue, prefetch: 200)
+        let found = try await withThrowingTaskGroup(of: Delivery?.self) { group in
+            group.addTask {
+                for try await delivery in consumer.deliveries {
+                    delivery.ack()
+                    if matches(delivery) { return delivery }
+                }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        await connection.close()
+        return found
+    }
+}

@@ -6,7 +6,7 @@ import Foundation
 /// variables; an integration test run without them fails with a message saying so
 /// rather than skipping quietly.
 public enum TestEnvironment {
-    /// An administrator URL on the `reintegration` vhost (configure/write/read `.*`).
+    /// An administrator URL on the `reintegration_test` vhost (configure/write/read `.*`).
     public static let amqpURLVariable = "REINTEGRATION_TEST_AMQP_URL"
     /// A URL of a role that may create schemas and roles in the test database.
     public static let databaseURLVariable = "REINTEGRATION_TEST_DATABASE_URL"

@@ -1,3 +1,4 @@
+import Contract
 import Foundation
 
 /// A policy document may give the whole ladder (`steps`, replacing the default) and

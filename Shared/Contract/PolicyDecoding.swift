@@ -1,24 +1,24 @@
 /// Helpers for decoding policy documents strictly: unknown keys are refused (a typo must
 /// not silently fall back to a default) and decoding errors name the entry by its path.
-enum PolicyDecoding {
+public enum PolicyDecoding {
     /// A key of any name, for reading which keys an object holds.
-    struct AnyKey: CodingKey {
-        let stringValue: String
-        let intValue: Int?
+    public struct AnyKey: CodingKey {
+        public let stringValue: String
+        public let intValue: Int?
 
-        init(stringValue: String) {
+        public init(stringValue: String) {
             self.stringValue = stringValue
             intValue = nil
         }
 
-        init?(intValue: Int) {
+        public init?(intValue: Int) {
             stringValue = String(intValue)
             self.intValue = intValue
         }
     }
 
     /// Throws naming the first key (alphabetically) of the decoder's object that is not in `allowed`.
-    static func rejectUnknownKeys(in decoder: any Decoder, allowed: Set<String>) throws {
+    public static func rejectUnknownKeys(in decoder: any Decoder, allowed: Set<String>) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
         let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
         if let first = unknown.first {
@@ -30,7 +30,7 @@ enum PolicyDecoding {
     }
 
     /// `agencies.health.fields[2]`: dictionary keys joined by dots, array indexes in brackets.
-    static func entry(_ path: [any CodingKey]) -> String {
+    public static func entry(_ path: [any CodingKey]) -> String {
         var text = ""
         for key in path {
             if let index = key.intValue, key.stringValue.hasPrefix("Index") || key.stringValue == String(index) {
@@ -44,7 +44,7 @@ enum PolicyDecoding {
 
     /// The entry a decoding error is about and what is wrong with it; nil when the
     /// bytes are not JSON at all.
-    static func describe(_ error: DecodingError) -> (entry: String, problem: String)? {
+    public static func describe(_ error: DecodingError) -> (entry: String, problem: String)? {
         switch error {
         case .typeMismatch(let type, let context):
             return (entry(context.codingPath), "expected \(readableName(of: type))")
