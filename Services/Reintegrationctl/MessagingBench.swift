@@ -41,7 +41,7 @@ struct MessagingBench: AsyncParsableCommand {
         let body = [UInt8](repeating: UInt8(ascii: "x"), count: bodySize)
 
         print("messages: \(messages), body: \(bodySize) B")
-        let floor = try await measureFloor(amqp: amqp, body: body, logger: logger)
+        let floor = try await Self.measureFloor(amqp: amqp, messages: messages, body: body, logger: logger)
         print(floor.line(name: "broker floor"))
         let path = try await measurePath(amqp: amqp, database: database, body: body, logger: logger)
         print(path.line(name: "outbox → inbox"))
@@ -58,7 +58,8 @@ struct MessagingBench: AsyncParsableCommand {
         }
     }
 
-    func measureFloor(amqp: AMQPConfiguration, body: [UInt8], logger: Logger) async throws -> Figures {
+    /// The raw broker floor: confirmed persistent publishes to a quorum queue, acked consumption.
+    static func measureFloor(amqp: AMQPConfiguration, messages: Int, body: [UInt8], logger: Logger) async throws -> Figures {
         let queue = "bench.floor.\(UUID().uuidString.prefix(8).lowercased())"
         let connection = try await AMQPConnection.connect(amqp, topology: Topology(queues: [.quorum(queue)]), logger: logger)
         let consumerConnection = try await AMQPConnection.connect(amqp, logger: logger)

@@ -1,0 +1,122 @@
+import AMQP
+import ArgumentParser
+import Contract
+import Foundation
+import Logging
+import Postgres
+
+/// SMS record → case → referrals confirmed in the agency queues, on a running cluster,
+/// against the raw broker floor measured in the same run.
+///
+/// Publishes valid readmission records as an SMS system would (each routed to the
+/// health ministry and the district authority), then reads from the database when each
+/// case was opened and when its referral messages were confirmed by the broker (the
+/// referral outbox's `published_at`). Nothing is consumed from the agency queues, so
+/// run it on a local cluster only.
+struct PipelineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Intake and SMS-to-agency-queue throughput and latency, as ratios to the broker floor.")
+
+    @Option(help: "Broker URL of an SMS system account (default: $BENCH_SMS_AMQP_URL).")
+    var smsURL: String?
+
+    @Option(help: "Broker URL for the floor measurement (default: $BENCH_AMQP_URL).")
+    var amqpURL: String?
+
+    @Option(help: "Database URL that can read the services' schemas (default: $BENCH_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "Records to publish.")
+    var records = 2000
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let smsURL = smsURL ?? environment["BENCH_SMS_AMQP_URL"], let amqpURL = amqpURL ?? environment["BENCH_AMQP_URL"],
+              let databaseURL = databaseURL ?? environment["BENCH_DATABASE_URL"]
+        else { throw ValidationError("give --sms-url, --amqp-url and --database-url (or the BENCH_* variables)") }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+
+        let floor = try await MessagingBench.measureFloor(
+            amqp: AMQPConfiguration(url: amqpURL, connectionName: "bench"), messages: max(records, 10_000),
+            body: Self.record(reference: "BENCH-FLOOR-0000000000"), logger: logger).rate
+        print(String(format: "broker floor: %.0f msg/s", floor))
+
+        let batch = "BENCH-\(UUID().uuidString.prefix(8))"
+        let sms = try await AMQPConnection.connect(AMQPConfiguration(url: smsURL, connectionName: "bench-sms"), logger: logger)
+        var sentAt: [String: Double] = [:]
+        let start = Date()
+        for chunk in stride(from: 0, to: records, by: 100) {
+            var messages: [OutgoingMessage] = []
+            for index in chunk..<min(records, chunk + 100) {
+                let reference = "\(batch)-\(index)"
+                sentAt[reference] = Date().timeIntervalSince1970
+                messages.append(OutgoingMessage(
+                    exchange: ExchangeName.intake, routingKey: MessageType.readmission,
+                    properties: .persistentJSON(messageId: reference, type: MessageType.readmission),
+                    body: Self.record(reference: reference)))
+            }
+            let outcomes = try await sms.publish(messages)
+            guard outcomes.allSatisfy({ $0 == .confirmed }) else { throw ValidationError("the broker did not confirm the records") }
+        }
+        await sms.close()
+
+        let pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL), size: 1, logger: logger)
+        let pattern = "\(batch)-%"
+        let expectedReferrals = 2 * records
+        while true {
+            let (cases, confirmed) = try await pool.withConnection { connection in
+                let row = try connection.query("""
+                    SELECT (SELECT count(*) FROM intake.cases WHERE sms_reference LIKE $1) AS cases,
+                           (SELECT count(*) FROM referral.outbox o JOIN referral.referrals r ON o.message_id = 'referral:' || upper(r.referral_id::text)
+                              JOIN intake.cases c ON c.id = r.case_id
+                             WHERE c.sms_reference LIKE $1 AND o.published_at IS NOT NULL) AS confirmed
+                    """, [.text(pattern)])[0]
+                return (try row["cases"].decode(Int.self), try row["confirmed"].decode(Int.self))
+            }
+            if cases == records && confirmed == expectedReferrals { break }
+            if Date().timeIntervalSince(start) > 600 { throw ValidationError("the cluster did not finish within 10 minutes (\(cases) cases, \(confirmed) referrals)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let rows = try await pool.withConnection { connection in
+            try connection.query("""
+                SELECT c.sms_reference, extract(epoch FROM c.opened_at)::float8 AS opened,
+                       max(extract(epoch FROM o.published_at))::float8 AS referred
+                FROM intake.cases c JOIN referral.referrals r ON r.case_id = c.id
+                JOIN referral.outbox o ON o.message_id = 'referral:' || upper(r.referral_id::text)
+                WHERE c.sms_reference LIKE $1 GROUP BY c.sms_reference, c.opened_at
+                """, [.text(pattern)]).map { row in
+                (try row["sms_reference"].decode(String.self), try row["opened"].decode(Double.self), try row["referred"].decode(Double.self))
+            }
+        }
+        await pool.shutdown()
+        let intakeLatency = LatencyRecorder()
+        let pipelineLatency = LatencyRecorder()
+        var lastOpened = 0.0
+        var lastReferred = 0.0
+        for (reference, opened, referred) in rows {
+            guard let sent = sentAt[reference] else { continue }
+            intakeLatency.record(milliseconds: (opened - sent) * 1000)
+            pipelineLatency.record(milliseconds: (referred - sent) * 1000)
+            lastOpened = max(lastOpened, opened)
+            lastReferred = max(lastReferred, referred)
+        }
+        let begin = start.timeIntervalSince1970
+        let intakeRate = Double(records) / (lastOpened - begin)
+        let pipelineRate = Double(records) / (lastReferred - begin)
+        print(String(format: "intake: %.0f records/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
+                     intakeRate, intakeRate / floor, intakeLatency.percentile(0.5), intakeLatency.percentile(0.99)))
+        print(String(format: "record → referrals confirmed in agency queues: %.0f cases/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
+                     pipelineRate, pipelineRate / floor, pipelineLatency.percentile(0.5), pipelineLatency.percentile(0.99)))
+    }
+
+    /// A valid record routed to `health` and `local.binagadi`.
+    static func record(reference: String) -> [UInt8] {
+        Array("""
+            {"schema":"readmission.v1","smsReference":"\(reference)","readmittedAt":"2026-05-29T10:15:00+04:00",
+             "agreement":{"country":"DE"},"person":{"firstName":"Test","lastName":"Benchmark","birthDate":"1990-02-14",
+             "address":{"district":"binagadi"}},"needs":["health"],"consent":{"dataSharing":true}}
+            """.utf8)
+    }
+}
