@@ -4,6 +4,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run benchmarks against the running broker and database.",
-        subcommands: [MessagingBench.self, PipelineBench.self]
+        subcommands: [MessagingBench.self, PipelineBench.self, EscalationBench.self]
     )
 }

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+
+/// Firing lateness of the running escalation service with a large open backlog.
+///
+/// Seeds `--open` pending steps far in the future (open ladders) and `--due` steps whose
+/// moment is the same second a few seconds ahead, wakes the timer, and reads back from
+/// `escalation_events` how late each due step fired. The seeded rows belong to agency
+/// `bench` and are removed afterwards. For a local cluster only.
+struct EscalationBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "escalation",
+        abstract: "Ladder-step firing lateness with a large backlog of open referrals.")
+
+    @Option(help: "Database URL that can write the escalation schema (default: $BENCH_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "Open (future) steps to seed.")
+    var open = 1_000_000
+
+    @Option(help: "Steps falling due in the same second.")
+    var due = 10_000
+
+    @Option(help: "Pid of the escalation service, to report its memory.")
+    var pid: Int32?
+
+    func run() async throws {
+        guard let databaseURL = databaseURL ?? ProcessInfo.processInfo.environment["BENCH_DATABASE_URL"] else {
+            throw ValidationError("give --database-url (or BENCH_DATABASE_URL)")
+        }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL), size: 1, logger: logger)
+        let insert = """
+            INSERT INTO escalation.ladder_steps (referral_id, step, moment, deadline, audiences, cancelled_by, agency, case_id, person_initials)
+            SELECT gen_random_uuid(), 1, %@, %@, ARRAY['focal-points'], ARRAY['acknowledged'], 'bench', gen_random_uuid(), 'B. B.'
+            FROM generate_series(1, $1)
+            """
+        print("seeding \(open) open steps…")
+        let seeded = ContinuousClock.now
+        try await pool.withConnection { connection in
+            try connection.execute(String(format: insert, "now() + interval '30 days'", "now() + interval '30 days'"), [.int(Int64(open))])
+            try connection.execute("ANALYZE escalation.ladder_steps")
+        }
+        print("seeded in \(ContinuousClock.now - seeded); RSS before: \(rss() ?? "-")")
+        let moment = Date().addingTimeInterval(5).rounded()
+        try await pool.withConnection { connection in
+            try connection.execute(String(format: insert, "$2", "$2"), [.int(Int64(due)), .timestamp(moment)])
+            try connection.execute("SELECT pg_notify('escalation_steps', '')")
+        }
+        var fired = 0
+        let deadline = Date().addingTimeInterval(120)
+        while fired < due && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(250))
+            fired = try await pool.withConnection { connection in
+                try connection.query("SELECT count(*) FROM escalation.escalation_events WHERE agency = 'bench'")[0][0].decode(Int.self)
+            }
+        }
+        let delays = try await pool.withConnection { connection in
+            try connection.query("""
+                SELECT extract(epoch FROM delay)::float8 * 1000 AS ms, extract(epoch FROM fired_at)::float8 AS fired
+                FROM escalation.escalation_events WHERE agency = 'bench'
+                """).map { (try $0["ms"].decode(Double.self), try $0["fired"].decode(Double.self)) }
+        }
+        let latencies = LatencyRecorder()
+        for (milliseconds, _) in delays { latencies.record(milliseconds: milliseconds) }
+        let lastFired = delays.map(\.1).max() ?? moment.timeIntervalSince1970
+        let span = max(0.001, lastFired - moment.timeIntervalSince1970)
+        print(String(format: "fired %d of %d due steps; lateness p50 %.0f ms, p99 %.0f ms, max %.0f ms; %.0f steps/s; RSS after: %@",
+                     delays.count, due, latencies.percentile(0.5), latencies.percentile(0.99), latencies.percentile(1.0),
+                     Double(delays.count) / span, rss() ?? "-"))
+        try await pool.withConnection { connection in
+            try connection.execute("DELETE FROM escalation.escalation_events WHERE agency = 'bench'")
+            try connection.execute("DELETE FROM escalation.ladder_steps WHERE agency = 'bench'")
+        }
+        await pool.shutdown()
+    }
+
+    private func rss() -> String? {
+        guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) }
+    }
+}
+
+extension Date {
+    /// Whole seconds, so every due step shares one moment.
+    func rounded() -> Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.up)) }
+}
