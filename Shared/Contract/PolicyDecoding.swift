@@ -1,3 +1,5 @@
+import Foundation
+
 /// Helpers for decoding policy documents strictly: unknown keys are refused (a typo must
 /// not silently fall back to a default) and decoding errors name the entry by its path.
 public enum PolicyDecoding {
@@ -18,6 +20,24 @@ public enum PolicyDecoding {
     }
 
     /// Throws naming the first key (alphabetically) of the decoder's object that is not in `allowed`.
+    /// Decodes a policy document. A `Failure` thrown while decoding (a validation error)
+    /// passes through; a decoding error names the bad entry; anything else is not JSON.
+    public static func load<T: Decodable, Failure: Error>(
+        _ type: T.Type, from json: some DataProtocol, notJSON: Failure,
+        invalidEntry: (_ entry: String, _ problem: String) -> Failure
+    ) throws(Failure) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(json))
+        } catch let error as Failure {
+            throw error
+        } catch let error as DecodingError {
+            guard let (entry, problem) = describe(error) else { throw notJSON }
+            throw invalidEntry(entry, problem)
+        } catch {
+            throw notJSON
+        }
+    }
+
     public static func rejectUnknownKeys(in decoder: any Decoder, allowed: Set<String>) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
         let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()

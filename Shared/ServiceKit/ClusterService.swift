@@ -7,25 +7,32 @@ import ServiceLifecycle
 
 /// What makes one of the cluster's services: its schema and migrations, its broker
 /// topology, the queues it consumes and any services of its own (timers, servers).
-public struct ClusterServiceDefinition: Sendable {
+///
+/// `configure` reads the service's own configuration (policies, reference lists) once,
+/// at start and before anything connects, so a bad file stops the service with a clear
+/// error; the result is handed to the other closures.
+public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
     public var name: String
     public var schema: String
     public var defaultHTTPPort: Int
     public var migrations: [Migration]
-    public var topology: @Sendable (ServiceSettings) throws -> Topology
-    public var consumers: @Sendable (ClusterServiceContext) throws -> [ConsumerDefinition]
-    public var additionalServices: @Sendable (ClusterServiceContext) throws -> [any Service]
+    public var configure: @Sendable (EnvironmentReader) throws -> Configuration
+    public var topology: @Sendable (ServiceSettings, Configuration) throws -> Topology
+    public var consumers: @Sendable (ClusterServiceContext, Configuration) throws -> [ConsumerDefinition]
+    public var additionalServices: @Sendable (ClusterServiceContext, Configuration) throws -> [any Service]
 
     public init(
         name: String, schema: String, defaultHTTPPort: Int, migrations: [Migration],
-        topology: @escaping @Sendable (ServiceSettings) throws -> Topology,
-        consumers: @escaping @Sendable (ClusterServiceContext) throws -> [ConsumerDefinition],
-        additionalServices: @escaping @Sendable (ClusterServiceContext) throws -> [any Service] = { _ in [] }
+        configure: @escaping @Sendable (EnvironmentReader) throws -> Configuration,
+        topology: @escaping @Sendable (ServiceSettings, Configuration) throws -> Topology,
+        consumers: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [ConsumerDefinition],
+        additionalServices: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [any Service] = { _, _ in [] }
     ) {
         self.name = name
         self.schema = schema
         self.defaultHTTPPort = defaultHTTPPort
         self.migrations = [MessagingMigration.version1] + migrations
+        self.configure = configure
         self.topology = topology
         self.consumers = consumers
         self.additionalServices = additionalServices
@@ -60,10 +67,13 @@ public struct ClusterServiceContext: Sendable {
 /// server, with graceful shutdown on SIGTERM (consumers stop first, the outbox is
 /// flushed, the health server goes last).
 public enum ClusterService {
-    public static func run(_ definition: ClusterServiceDefinition, environment: EnvironmentReader = EnvironmentReader()) async throws {
+    public static func run<Configuration: Sendable>(
+        _ definition: ClusterServiceDefinition<Configuration>, environment: EnvironmentReader = EnvironmentReader()) async throws {
         let settings: ServiceSettings
+        let configuration: Configuration
         do {
             settings = try ServiceSettings(environment: environment, defaultHTTPPort: definition.defaultHTTPPort)
+            configuration = try definition.configure(environment)
         } catch {
             // Logging is not set up yet: say what is wrong plainly and stop.
             FileHandleOutput.standardError("\(definition.name): configuration error: \(error)")
@@ -78,7 +88,7 @@ public enum ClusterService {
         amqpConfiguration.heartbeatSeconds = Int(settings.amqpHeartbeat.components.seconds)
         var consumerConfiguration = amqpConfiguration
         consumerConfiguration.connectionName = "\(definition.name)-consume"
-        let topology = try definition.topology(settings)
+        let topology = try definition.topology(settings, configuration)
 
         let pool = PostgresPool(configuration: databaseConfiguration, size: settings.databasePoolSize, logger: logger)
         // Publishing and consuming use separate connections: a broker that blocks
@@ -97,7 +107,7 @@ public enum ClusterService {
         var consumerSettings = MessageConsumer.Settings()
         consumerSettings.prefetch = UInt16(settings.amqpPrefetch)
         consumerSettings.deliveryLimit = settings.deliveryLimit
-        let consumers = try definition.consumers(context).map { consumer in
+        let consumers = try definition.consumers(context, configuration).map { consumer in
             MessageConsumer(
                 queue: consumer.queue, consumerClient: consumerClient, publisher: publisher, pool: pool, inbox: context.inbox,
                 handler: consumer.handler, logger: logger, settings: consumerSettings) as any Service
@@ -112,7 +122,7 @@ public enum ClusterService {
                 ReadinessCheck(name: "migrations", state: migrated),
             ],
             logger: logger)
-        let services: [any Service] = [health, relay] + (try definition.additionalServices(context)) + consumers
+        let services: [any Service] = [health, relay] + (try definition.additionalServices(context, configuration)) + consumers
         let runner = ServiceRunner(services: services, logger: logger, gracePeriod: settings.shutdownGrace)
         do {
             try await runner.run()

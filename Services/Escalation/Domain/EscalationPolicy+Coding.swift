@@ -34,15 +34,8 @@ extension EscalationPolicy: Codable {
 
     /// Decodes and validates a policy document; errors name the bad entry.
     public static func load(json: some DataProtocol) throws(EscalationPolicyError) -> EscalationPolicy {
-        do {
-            return try JSONDecoder().decode(EscalationPolicy.self, from: Data(json))
-        } catch let error as EscalationPolicyError {
-            throw error
-        } catch let error as DecodingError {
-            guard let (entry, problem) = PolicyDecoding.describe(error) else { throw .notJSON }
-            throw .invalidEntry(entry: entry, problem: problem)
-        } catch {
-            throw .notJSON
-        }
+        try PolicyDecoding.load(
+            EscalationPolicy.self, from: json, notJSON: EscalationPolicyError.notJSON,
+            invalidEntry: { entry, problem in .invalidEntry(entry: entry, problem: problem) })
     }
 }

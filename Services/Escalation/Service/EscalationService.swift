@@ -22,18 +22,15 @@ enum EscalationService {
         schema: schema,
         defaultHTTPPort: 8083,
         migrations: EscalationMigrations.all,
-        topology: { settings in
-            // Refuse a bad policy or calendar before touching the broker or the database.
-            _ = try configuration(EnvironmentReader())
-            return ClusterTopology.escalation(deliveryLimit: settings.deliveryLimit)
-        },
-        consumers: { context in
-            let (policy, calendar) = try configuration(context.environment)
+        configure: configuration,
+        topology: { settings, _ in ClusterTopology.escalation(deliveryLimit: settings.deliveryLimit) },
+        consumers: { context, configuration in
+            let (policy, calendar) = configuration
             let handler = ReferralEventHandler(
                 store: EscalationStore(schema: schema), policy: policy, calendar: calendar, logger: context.logger)
             return [ConsumerDefinition(queue: QueueName.escalationReferralEvents, handler: handler)]
         },
-        additionalServices: { context in
+        additionalServices: { context, _ in
             [
                 LadderTimer(
                     store: EscalationStore(schema: schema), outbox: context.outbox, pool: context.pool,

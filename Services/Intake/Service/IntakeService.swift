@@ -10,9 +10,9 @@ enum IntakeService {
         schema: "intake",
         defaultHTTPPort: 8081,
         migrations: IntakeMigrations.all,
-        topology: { settings in ClusterTopology.intake(deliveryLimit: settings.deliveryLimit) },
-        consumers: { context in
-            let districts = try DistrictSource.load(from: context.environment)
+        configure: DistrictSource.load(from:),
+        topology: { settings, _ in ClusterTopology.intake(deliveryLimit: settings.deliveryLimit) },
+        consumers: { context, districts in
             let handler = IntakeHandler(
                 parser: IntakeParser(districts: districts), store: CaseStore(schema: "intake"), outbox: context.outbox,
                 logger: context.logger)

@@ -9,21 +9,24 @@ enum NotificationService {
     static let definition = makeDefinition(schema: "notification")
 
     /// The service on `schema` (tests use a unique one).
-    static func makeDefinition(schema: String) -> ClusterServiceDefinition {
+    static func makeDefinition(schema: String) -> ClusterServiceDefinition<(NotificationSettings, AlertTemplates)> {
         ClusterServiceDefinition(
             name: "notification",
             schema: schema,
             defaultHTTPPort: 8084,
             migrations: NotificationMigrations.all,
-            topology: { settings in ClusterTopology.notification(deliveryLimit: settings.deliveryLimit) },
-            consumers: { context in
-                let settings = try NotificationSettings(environment: context.environment)
+            configure: { environment in
+                let settings = try NotificationSettings(environment: environment)
+                return (settings, try AlertTemplates.load(directory: settings.templatesDirectory))
+            },
+            topology: { settings, _ in ClusterTopology.notification(deliveryLimit: settings.deliveryLimit) },
+            consumers: { context, configuration in
+                let (settings, _) = configuration
                 let handler = NotificationRequestHandler(schema: schema, workingHours: settings.workingHours, logger: context.logger)
                 return [ConsumerDefinition(queue: QueueName.notificationRequests, handler: handler)]
             },
-            additionalServices: { context in
-                let settings = try NotificationSettings(environment: context.environment)
-                let templates = try AlertTemplates.load(directory: settings.templatesDirectory)
+            additionalServices: { context, configuration in
+                let (settings, templates) = configuration
                 return [makeWorker(schema: schema, settings: settings, templates: templates, context: context)]
             }
         )

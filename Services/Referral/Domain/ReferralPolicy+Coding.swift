@@ -73,16 +73,9 @@ extension ReferralPolicy: Codable {
 
     /// Decodes and validates a policy document; errors name the bad entry.
     public static func load(json: some DataProtocol) throws(ReferralPolicyError) -> ReferralPolicy {
-        do {
-            return try JSONDecoder().decode(ReferralPolicy.self, from: Data(json))
-        } catch let error as ReferralPolicyError {
-            throw error
-        } catch let error as DecodingError {
-            guard let (entry, problem) = PolicyDecoding.describe(error) else { throw .notJSON }
-            throw .invalidEntry(entry: entry, problem: problem)
-        } catch {
-            throw .notJSON
-        }
+        try PolicyDecoding.load(
+            ReferralPolicy.self, from: json, notJSON: ReferralPolicyError.notJSON,
+            invalidEntry: { entry, problem in .invalidEntry(entry: entry, problem: problem) })
     }
 }
 

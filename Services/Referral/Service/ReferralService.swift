@@ -20,12 +20,12 @@ enum ReferralService {
         schema: "referral",
         defaultHTTPPort: 8082,
         migrations: ReferralMigrations.all,
-        topology: { settings in
-            let (policy, _) = try configuration(EnvironmentReader())
-            return ClusterTopology.referral(agencies: policy.agencyCodes, deliveryLimit: settings.deliveryLimit)
+        configure: configuration,
+        topology: { settings, configuration in
+            ClusterTopology.referral(agencies: configuration.0.agencyCodes, deliveryLimit: settings.deliveryLimit)
         },
-        consumers: { context in
-            let (policy, calendar) = try configuration(context.environment)
+        consumers: { context, configuration in
+            let (policy, calendar) = configuration
             let store = ReferralStore(schema: "referral")
             return [
                 ConsumerDefinition(
