@@ -1,3 +1,4 @@
+import Foundation
 import AMQP
 import Contract
 import Logging
@@ -77,7 +78,8 @@ public enum ClusterService {
         } catch {
             // Logging is not set up yet: say what is wrong plainly and stop.
             FileHandleOutput.standardError("\(definition.name): configuration error: \(error)")
-            throw error
+            // A plain exit with the reason, not a crash report: nothing has started yet.
+            exit(78)
         }
         _ = LoggingBootstrap.bootstrap(service: definition.name, level: settings.logLevel, format: settings.logFormat)
         let registry = MetricsBootstrap.bootstrap()
@@ -146,8 +148,8 @@ public enum ClusterService {
                 return
             } catch let error as MigrationError {
                 // The database is ahead of this binary or tampered with: do not run.
-                logger.critical("migrations refused", metadata: ["error": "\(error)"])
-                throw error
+                logger.critical("migrations refused; not starting", metadata: ["error": "\(error)"])
+                exit(78)
             } catch {
                 logger.warning("migrations not applied yet; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                 try await Task.sleep(for: backoff.delay(attempt: attempt))
