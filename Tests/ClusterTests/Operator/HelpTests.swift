@@ -1,0 +1,15 @@
+import Testing
+import TestSupport
+
+/// Every command of the operator tool explains itself.
+@Suite("Operator tool help")
+struct HelpTests {
+    @Test("the tool and its bench command answer --help")
+    func toolAnswersHelp() async throws {
+        for arguments in [["--help"], ["bench", "--help"], ["directory", "--help"]] {
+            let outcome = try await OperatorTool.run(arguments)
+            #expect(outcome.status == 0, "\(arguments): \(outcome)")
+            #expect(outcome.standardOutput.contains("USAGE"), "\(arguments): \(outcome)")
+        }
+    }
+}
