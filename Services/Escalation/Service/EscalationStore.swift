@@ -113,12 +113,13 @@ struct EscalationStore: Sendable {
                        'escalation:' || referral_id::text || ':' || step::text
                 FROM fired
                 ORDER BY moment, referral_id, step
-                RETURNING referral_id, step, late
             )
-            SELECT f.referral_id, f.case_id, f.agency, f.step, f.moment, f.deadline,
-                   array_to_string(f.audiences, ',') AS audiences, f.person_initials, f.fired_at, r.late
-            FROM fired AS f JOIN recorded AS r ON r.referral_id = f.referral_id AND r.step = f.step
-            ORDER BY f.moment, f.referral_id, f.step
+            -- `recorded` runs to completion unread; joining it back would cost a nested loop.
+            SELECT referral_id, case_id, agency, step, moment, deadline,
+                   array_to_string(audiences, ',') AS audiences, person_initials, fired_at,
+                   fired_at - moment > make_interval(secs => $2) AS late
+            FROM fired
+            ORDER BY moment, referral_id, step
             """, [.int(Int64(limit)), .double(DueStep.lateTolerance)]
         ).map(FiredStep.init)
     }

@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// Fires ladder steps when their moment comes: a durable timer on the database.
 ///
 /// Each round claims the due steps in one transaction (`FOR UPDATE SKIP LOCKED`, oldest
-/// moment first), marks them fired, records an escalation event for each and enqueues the
+/// moment first; `workers` rounds run at once, each claiming other rows), marks them fired, records an escalation event for each and enqueues the
 /// alert through the outbox; then it sleeps until the earliest pending moment, at most
 /// `maximumSleep`, or until a NOTIFY on `escalation_steps` says new steps were planned.
 /// Steps whose moment passed while no timer ran fire on the first round, in order, and are
@@ -21,6 +21,8 @@ final class LadderTimer: Service, Sendable {
     struct Settings: Sendable {
         /// Steps claimed per transaction.
         var batchSize = 500
+        /// Rounds running at once: a burst drains in parallel transactions.
+        var workers = 2
         /// The longest sleep between rounds: bounds how late a missed notification makes a step.
         var maximumSleep: Duration = .seconds(1)
         /// Pause when steps are overdue but another timer holds them all.
@@ -36,7 +38,8 @@ final class LadderTimer: Service, Sendable {
     private let listenerConfiguration: PostgresConfiguration
     private let logger: Logger
     private let settings: Settings
-    private let wake = WakeSignal()
+    /// One per worker: a `WakeSignal` wakes a single waiter.
+    private let wakes: [WakeSignal]
     private let firedOnTime = Counter(label: "escalation_steps_fired_total", dimensions: [("timing", "on-time")])
     private let firedLate = Counter(label: "escalation_steps_fired_total", dimensions: [("timing", "late")])
     private let openLadders = Gauge(label: "escalation_open_ladders")
@@ -52,38 +55,50 @@ final class LadderTimer: Service, Sendable {
         self.listenerConfiguration = listenerConfiguration
         self.logger = logger
         self.settings = settings
+        wakes = (0..<max(1, settings.workers)).map { _ in WakeSignal() }
     }
 
     func run() async throws {
         let listener = PostgresListener(
             configuration: listenerConfiguration, channels: [EscalationStore.stepsChannel], logger: logger)
         let events = listener.events()
-        let wake = wake
-        // Any notification, and every (re)connect, wakes the loop to re-scan.
+        let wakes = wakes
+        // Any notification, and every (re)connect, wakes the workers to re-scan.
         let listening = Task {
-            for await _ in events { wake.signal() }
+            for await _ in events { for wake in wakes { wake.signal() } }
         }
-        var lastCount: ContinuousClock.Instant?
         await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                if lastCount.map({ ContinuousClock.now - $0 >= settings.openLaddersRefresh }) ?? true {
-                    await countOpenLadders()
-                    lastCount = .now
+            await withTaskGroup(of: Void.self) { group in
+                for (worker, wake) in wakes.enumerated() {
+                    group.addTask { await self.fireUntilShutdown(wake: wake, countsOpenLadders: worker == 0) }
                 }
-                guard let fired = await fireDueSteps() else {
-                    // The database is failing: retry at the slow pace, not in a tight loop.
-                    await wake.wait(timeout: settings.maximumSleep)
-                    continue
-                }
-                if fired >= settings.batchSize { continue }
-                let pause = await pauseBeforeNextRound(firedAny: fired > 0)
-                if pause > .zero { await wake.wait(timeout: pause) }
             }
         } onGracefulShutdown: {
-            wake.signal()
+            for wake in wakes { wake.signal() }
         }
         listener.stop()
         listening.cancel()
+    }
+
+    /// One worker's loop. Several run at once so a burst is fired in parallel batches (each
+    /// claims different rows: `SKIP LOCKED`); when nothing is due they all sleep until the
+    /// earliest moment, and whichever claims first fires it.
+    private func fireUntilShutdown(wake: WakeSignal, countsOpenLadders: Bool) async {
+        var lastCount: ContinuousClock.Instant?
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if countsOpenLadders, lastCount.map({ ContinuousClock.now - $0 >= settings.openLaddersRefresh }) ?? true {
+                await countOpenLadders()
+                lastCount = .now
+            }
+            guard let fired = await fireDueSteps() else {
+                // The database is failing: retry at the slow pace, not in a tight loop.
+                await wake.wait(timeout: settings.maximumSleep)
+                continue
+            }
+            if fired >= settings.batchSize { continue }
+            let pause = await pauseBeforeNextRound(firedAny: fired > 0)
+            if pause > .zero { await wake.wait(timeout: pause) }
+        }
     }
 
     /// One round: fires the due steps (up to a batch) in one transaction and returns how
@@ -97,15 +112,14 @@ final class LadderTimer: Service, Sendable {
         do {
             fired = try await pool.withTransaction { connection in
                 let steps = try store.fireDueSteps(limit: limit, on: connection)
-                for step in steps {
+                let alerts = try steps.map { step in
                     let request = step.due.notificationRequest(firedAt: step.firedAt)
-                    try outbox.enqueue(
-                        OutgoingMessage(
-                            exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.notification(.escalation),
-                            properties: .persistentJSON(messageId: request.deliveryKey, type: MessageType.notificationRequest),
-                            body: try ContractCoding.encode(request)),
-                        on: connection)
+                    return OutgoingMessage(
+                        exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.notification(.escalation),
+                        properties: .persistentJSON(messageId: request.deliveryKey, type: MessageType.notificationRequest),
+                        body: try ContractCoding.encode(request))
                 }
+                try outbox.enqueue(contentsOf: alerts, on: connection)
                 return steps
             }
         } catch {
