@@ -15,7 +15,7 @@ struct EscalationConfigurationTests {
 
     @Test("without files the contract's ladder and the default calendar apply")
     func defaults() throws {
-        let (policy, _) = try EscalationService.configuration(EnvironmentReader([:]))
+        let policy = try EscalationConfiguration(EnvironmentReader([:])).policy
         #expect(policy == .default)
     }
 
@@ -25,16 +25,16 @@ struct EscalationConfigurationTests {
             {"agencies": {"health": [{"step": 2, "offset": {"seconds": -10}}]}}
             """)
         defer { try? FileManager.default.removeItem(atPath: good) }
-        let (policy, _) = try EscalationService.configuration(EnvironmentReader(["ESCALATION_POLICY_FILE": good]))
+        let policy = try EscalationConfiguration(EnvironmentReader(["ESCALATION_POLICY_FILE": good])).policy
         #expect(policy.ladder(for: "health")[1].offset == .seconds(-10))
 
         let bad = try write(#"{"steps": [{"step": 1, "anchor": "dueBy", "offset": {"seconds": 0}, "audiences": []}]}"#)
         defer { try? FileManager.default.removeItem(atPath: bad) }
         #expect(throws: EscalationPolicyError.invalidEntry(entry: "steps[0].audiences", problem: "must name at least one audience")) {
-            try EscalationService.configuration(EnvironmentReader(["ESCALATION_POLICY_FILE": bad]))
+            try EscalationConfiguration(EnvironmentReader(["ESCALATION_POLICY_FILE": bad]))
         }
         #expect(throws: UnreadableConfigurationFile.self) {
-            try EscalationService.configuration(EnvironmentReader(["ESCALATION_POLICY_FILE": "/nonexistent/policy.json"]))
+            try EscalationConfiguration(EnvironmentReader(["ESCALATION_POLICY_FILE": "/nonexistent/policy.json"]))
         }
     }
 
