@@ -10,6 +10,9 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     public var username: String?
     /// Relay password; never shown in `description`.
     public var password: String?
+    /// A PEM file of the certificate authorities to trust for the relay's certificate,
+    /// instead of the system's (a private relay's own CA); nil trusts the system's.
+    public var caFile: String?
     /// Seconds allowed to connect.
     public var connectTimeoutSeconds: Int
     /// Seconds allowed for the whole transfer.
@@ -18,18 +21,20 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     /// Creates a configuration.
     public init(
         url: String = "smtp://127.0.0.1:2525", from: String, requireStartTLS: Bool = false,
-        username: String? = nil, password: String? = nil, connectTimeoutSeconds: Int = 10, timeoutSeconds: Int = 30
+        username: String? = nil, password: String? = nil, caFile: String? = nil,
+        connectTimeoutSeconds: Int = 10, timeoutSeconds: Int = 30
     ) {
         self.url = url
         self.from = from
         self.requireStartTLS = requireStartTLS
         self.username = username
         self.password = password
+        self.caFile = caFile
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.timeoutSeconds = timeoutSeconds
     }
 
     public var description: String {
-        "SMTPConfiguration(url: \(url), startTLS: \(requireStartTLS), auth: \(username == nil ? "no" : "yes"))"
+        "SMTPConfiguration(url: \(url), startTLS: \(requireStartTLS), auth: \(username == nil ? "no" : "yes"), ca: \(caFile ?? "system"))"
     }
 }

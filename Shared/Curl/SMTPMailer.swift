@@ -31,6 +31,9 @@ public struct SMTPMailer: Sendable {
         if configuration.requireStartTLS {
             try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
         }
+        if let caFile = configuration.caFile {
+            try handle.set(CURLOPT_CAINFO, caFile)
+        }
         if let username = configuration.username {
             try handle.set(CURLOPT_USERNAME, username)
             try handle.set(CURLOPT_PASSWORD, configuration.password ?? "")

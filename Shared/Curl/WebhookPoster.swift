@@ -10,8 +10,13 @@ public struct WebhookPoster: Sendable {
     /// Seconds allowed for the whole request.
     public var timeoutSeconds: Int
 
+    /// A PEM file of the certificate authorities to trust for receivers' certificates,
+    /// instead of the system's; nil trusts the system's.
+    public var caFile: String?
+
     /// Creates a poster.
-    public init(connectTimeoutSeconds: Int = 10, timeoutSeconds: Int = 30) {
+    public init(connectTimeoutSeconds: Int = 10, timeoutSeconds: Int = 30, caFile: String? = nil) {
+        self.caFile = caFile
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.timeoutSeconds = timeoutSeconds
     }
@@ -29,6 +34,9 @@ public struct WebhookPoster: Sendable {
         try handle.set(CURLOPT_HTTPHEADER, list: headers + ["Content-Type: application/json", "Expect:"])
         try handle.set(CURLOPT_CONNECTTIMEOUT, connectTimeoutSeconds)
         try handle.set(CURLOPT_TIMEOUT, timeoutSeconds)
+        if let caFile {
+            try handle.set(CURLOPT_CAINFO, caFile)
+        }
         return try handle.perform(uploading: body)
     }
 }

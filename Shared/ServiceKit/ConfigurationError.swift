@@ -24,6 +24,8 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         case notAURL
         /// The value is not one of a fixed set of choices.
         case notOneOf([String])
+        /// The value is unsafe together with other settings; the text says which and why.
+        case unsafe(String)
 
         /// The problem in words, without the offending value.
         public var description: String {
@@ -44,6 +46,8 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
                 return "is not an absolute URL"
             case .notOneOf(let choices):
                 return "must be one of \(choices.joined(separator: ", "))"
+            case .unsafe(let reason):
+                return reason
             }
         }
     }

@@ -38,6 +38,8 @@ struct DeliveryPolicyTests {
         #expect(FailureClass.classify(channel: .email, responseCode: nil) == .transient)
         #expect(FailureClass.classify(channel: .email, responseCode: 451) == .transient)
         #expect(FailureClass.classify(channel: .email, responseCode: 550) == .permanent)
+        // A refused relay login is ours to fix, not the recipient's fault.
+        #expect(FailureClass.classify(channel: .email, responseCode: 535) == .transient)
         #expect(FailureClass.classify(channel: .webhook, responseCode: 503) == .transient)
         #expect(FailureClass.classify(channel: .webhook, responseCode: 429) == .transient)
         #expect(FailureClass.classify(channel: .webhook, responseCode: 404) == .permanent)

@@ -11,13 +11,16 @@ final class PythonTestServer: @unchecked Sendable {
     private var process: Process?
     private let script: String
     private let extraArguments: [String]
+    private let interpreter: String
 
-    /// Prepares a server on a free port; call `start()` to run it.
-    init(script: String, arguments: [String] = []) throws {
+    /// Prepares a server on a free port; call `start()` to run it. `interpreter` is the
+    /// Python to run it with: Debian's for scripts that need its packages (aiosmtpd).
+    init(script: String, arguments: [String] = [], interpreter: String = "python3") throws {
         self.port = try Self.freePort()
         self.folder = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(script)-\(UUID().uuidString)")
         self.script = script
         self.extraArguments = arguments
+        self.interpreter = interpreter
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
@@ -31,7 +34,7 @@ final class PythonTestServer: @unchecked Sendable {
         let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scripts.appendingPathComponent(script).path, "--port", "\(port)", "--dir", folder.path] + extraArguments
+        process.arguments = [interpreter, scripts.appendingPathComponent(script).path, "--port", "\(port)", "--dir", folder.path] + extraArguments
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         self.process = process

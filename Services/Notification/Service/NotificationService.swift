@@ -1,4 +1,5 @@
 import Contract
+import Curl
 import Foundation
 import NotificationDomain
 import ServiceKit
@@ -37,7 +38,7 @@ enum NotificationService {
     ) -> DeliveryWorker {
         DeliveryWorker(
             store: DeliveryStore(schema: schema), outbox: context.outbox, pool: context.pool, templates: templates,
-            sender: AlertSender(smtp: settings.smtp, threads: settings.batchSize),
+            sender: AlertSender(smtp: settings.smtp, poster: WebhookPoster(caFile: settings.webhookCAFile), threads: settings.batchSize),
             settings: DeliveryWorker.Settings(
                 retry: settings.retry, circuit: settings.circuit, pollInterval: settings.pollInterval,
                 batchSize: settings.batchSize, lease: settings.lease),

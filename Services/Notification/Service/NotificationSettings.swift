@@ -6,6 +6,8 @@ import ServiceKit
 /// The notification service's own configuration, from the environment.
 struct NotificationSettings: Sendable {
     var smtp: SMTPConfiguration
+    /// Certificate authorities for webhook receivers instead of the system's (`WEBHOOK_CA_FILE`).
+    var webhookCAFile: String?
     var templatesDirectory: String
     /// When set, reminders (escalation steps 1 and 2) wait for working hours.
     var workingHours: WorkingHours?
@@ -26,7 +28,16 @@ struct NotificationSettings: Sendable {
         smtp = SMTPConfiguration(
             url: url, from: environment.string("SMTP_FROM", default: "reintegration@localhost"),
             requireStartTLS: try environment.bool("SMTP_STARTTLS", default: false),
-            username: environment.string("SMTP_USER"), password: environment.string("SMTP_PASSWORD"))
+            username: environment.string("SMTP_USER"), password: environment.string("SMTP_PASSWORD"),
+            caFile: environment.string("SMTP_CA_FILE"))
+        // A relay password must not cross the network in clear.
+        if smtp.username != nil, url.hasPrefix("smtp://"), !smtp.requireStartTLS, !Self.isLoopback(url) {
+            throw ConfigurationError(
+                variable: "SMTP_STARTTLS",
+                problem: .unsafe("must be true when SMTP_USER is set and the relay is not on this machine (or use smtps://)"),
+                value: "false")
+        }
+        webhookCAFile = environment.string("WEBHOOK_CA_FILE")
         templatesDirectory = environment.string("NOTIFICATION_TEMPLATES_DIR", default: Self.defaultTemplatesDirectory)
         if let hours = environment.string("NOTIFICATION_WORKING_HOURS"), !["off", "false", ""].contains(hours.lowercased()) {
             guard let parsed = WorkingHours(hours) else {
@@ -45,5 +56,11 @@ struct NotificationSettings: Sendable {
         pollInterval = try environment.duration("NOTIFICATION_POLL_INTERVAL", default: .seconds(1), range: .milliseconds(10) ... .seconds(60))
         batchSize = try environment.int("NOTIFICATION_BATCH_SIZE", default: 8, range: 1...200)
         lease = try environment.duration("NOTIFICATION_LEASE", default: .seconds(300), range: .seconds(60) ... .seconds(3600))
+    }
+
+    /// Whether an `smtp://` URL names this machine (127.x, ::1 or localhost).
+    static func isLoopback(_ url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A webhook receiver for tests: saves each POST (headers, body, signature check) as JSON.
 
-Usage: webhook_receiver.py --port N --dir OUT --secret SECRET
+Usage: webhook_receiver.py --port N --dir OUT --secret SECRET [--cert CERT --key KEY]
+With --cert and --key it serves HTTPS.
 A POST to /status/NNN is saved and answered with status NNN (to test failures).
 Checks X-Reintegration-Signature = sha256=hex(HMAC-SHA256(secret, timestamp + "." + body))
 independently of the sender's code. Writes OUT/ready once listening (127.0.0.1 only).
@@ -13,6 +14,7 @@ import http.server
 import json
 import os
 import signal
+import ssl
 import uuid
 
 
@@ -51,8 +53,14 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
     parser.add_argument("--secret", required=True)
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     args = parser.parse_args()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    if args.cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.out, server.secret = args.dir, args.secret.encode()
     with open(os.path.join(args.dir, "ready"), "w") as handle:
         handle.write(str(args.port))
