@@ -39,6 +39,11 @@ MANAGEMENT_PORT="${REINTEGRATION_MANAGEMENT_PORT:-15672}"
 PROMETHEUS_PORT="${REINTEGRATION_PROMETHEUS_PORT:-15692}"
 DIST_PORT="${REINTEGRATION_DIST_PORT:-25672}"
 PG_PORT="${REINTEGRATION_PG_PORT:-5432}"
+# The local mail relay the notification service sends to (aiosmtpd, into a maildir).
+SMTP_PORT="${REINTEGRATION_SMTP_PORT:-2525}"
+MAIL_DIR="$LOCAL_DIR/mail"
+MAIL_RELAY_PID_FILE="$RUN_DIR/mail-relay.pid"
+MAIL_RELAY_LOG="$LOG_DIR/mail-relay.log"
 
 # The cluster's vhost and database; tests use their own pair (see deploy/local/test).
 CLUSTER_VHOST="reintegration"
@@ -128,7 +133,7 @@ as_pg_user() {
 validate_ports() {
     local variable value
     for variable in REINTEGRATION_AMQP_PORT REINTEGRATION_MANAGEMENT_PORT REINTEGRATION_PROMETHEUS_PORT \
-        REINTEGRATION_DIST_PORT REINTEGRATION_PG_PORT REINTEGRATION_INTAKE_HTTP_PORT \
+        REINTEGRATION_DIST_PORT REINTEGRATION_PG_PORT REINTEGRATION_SMTP_PORT REINTEGRATION_INTAKE_HTTP_PORT \
         REINTEGRATION_REFERRAL_HTTP_PORT REINTEGRATION_ESCALATION_HTTP_PORT \
         REINTEGRATION_NOTIFICATION_HTTP_PORT; do
         value="${!variable:-}"
@@ -667,6 +672,45 @@ stop_service() {
         step "$name: not running"
     fi
     rm -f "$(service_pid_file "$name")"
+}
+
+# ---------------------------------------------------------------------------
+# Local mail relay: accepts every message on 127.0.0.1 and files it in a maildir,
+# so alerts can be read (and counted) without sending anything anywhere.
+# ---------------------------------------------------------------------------
+
+mail_relay_pid() { live_pid "$MAIL_RELAY_PID_FILE" python3; }
+
+start_mail_relay() {
+    local pid
+    if pid="$(mail_relay_pid)"; then
+        step "mail relay: already running (pid $pid, smtp://127.0.0.1:$SMTP_PORT)"
+        return
+    fi
+    port_in_use "$SMTP_PORT" &&
+        die "port $SMTP_PORT (mail relay) on 127.0.0.1 is in use by $(port_holder "$SMTP_PORT"); stop it or set REINTEGRATION_SMTP_PORT"
+    mkdir -p "$MAIL_DIR/tmp" "$MAIL_DIR/new" "$MAIL_DIR/cur"
+    # Debian's Python, which has python3-aiosmtpd.
+    (exec setsid nohup /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
+        -c aiosmtpd.handlers.Mailbox "$MAIL_DIR" >>"$MAIL_RELAY_LOG" 2>&1 </dev/null) &
+    printf '%s\n' "$!" >"$MAIL_RELAY_PID_FILE"
+    local tries=50
+    until port_in_use "$SMTP_PORT"; do
+        ((tries-- > 0)) || die "the mail relay did not listen on 127.0.0.1:$SMTP_PORT; see $(relative "$MAIL_RELAY_LOG")"
+        sleep 0.2
+    done
+    step "mail relay: started (pid $!, smtp://127.0.0.1:$SMTP_PORT, maildir $(relative "$MAIL_DIR"))"
+}
+
+stop_mail_relay() {
+    local pid
+    if pid="$(mail_relay_pid)"; then
+        step "mail relay: stopping (pid $pid)"
+        terminate_pid "$pid" 10
+    else
+        step "mail relay: not running"
+    fi
+    rm -f "$MAIL_RELAY_PID_FILE"
 }
 
 # Runs a swift command with ordinary file modes for the build products.
