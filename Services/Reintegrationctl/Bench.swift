@@ -4,6 +4,7 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run benchmarks against the running broker and database.",
-        subcommands: [MessagingBench.self, PipelineBench.self, EscalationBench.self]
+        subcommands: [BenchSuite.self, MessagingBench.self, PipelineBench.self, EscalationBench.self, NotificationBench.self],
+        defaultSubcommand: BenchSuite.self
     )
 }

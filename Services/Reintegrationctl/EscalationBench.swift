@@ -14,8 +14,7 @@ struct EscalationBench: AsyncParsableCommand {
         commandName: "escalation",
         abstract: "Ladder-step firing lateness with a large backlog of open referrals.")
 
-    @Option(help: "Database URL that can write the escalation schema (default: $BENCH_DATABASE_URL).")
-    var databaseURL: String?
+    @OptionGroup var targets: BenchTargets
 
     @Option(help: "Open (future) steps to seed.")
     var open = 1_000_000
@@ -23,28 +22,54 @@ struct EscalationBench: AsyncParsableCommand {
     @Option(help: "Steps falling due in the same second.")
     var due = 10_000
 
-    @Option(help: "Pid of the escalation service, to report its memory.")
+    @Option(help: "Pid of the escalation service, to report its memory (default: the local stack's).")
     var pid: Int32?
 
+    /// Firing lateness and rate of the due burst, and the service's memory around it.
+    struct Figures: Sendable {
+        var fired: Int
+        var rate: Double
+        var p50: Double
+        var p99: Double
+        var maximum: Double
+        var memoryBefore: String?
+        var memoryAfter: String?
+    }
+
+    /// The local stack's escalation service, when it runs.
+    static var localServicePid: Int32? {
+        (try? String(contentsOfFile: ".local/run/escalation.pid", encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
     func run() async throws {
-        guard let databaseURL = databaseURL ?? ProcessInfo.processInfo.environment["BENCH_DATABASE_URL"] else {
-            throw ValidationError("give --database-url (or BENCH_DATABASE_URL)")
-        }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL), size: 1, logger: logger)
+        let figures = try await Self.measure(
+            database: PostgresConfiguration(url: targets.database()), open: open, due: due, pid: pid ?? Self.localServicePid,
+            logger: logger, progress: { print($0) })
+        print(String(format: "fired %d of %d due steps; lateness p50 %.0f ms, p99 %.0f ms, max %.0f ms; %.0f steps/s; RSS before: %@, after: %@",
+                     figures.fired, due, figures.p50, figures.p99, figures.maximum, figures.rate,
+                     figures.memoryBefore ?? "-", figures.memoryAfter ?? "-"))
+    }
+
+    static func measure(
+        database: PostgresConfiguration, open: Int, due: Int, pid: Int32?, logger: Logger, progress: (String) -> Void
+    ) async throws -> Figures {
+        let pool = PostgresPool(configuration: database, size: 1, logger: logger)
         let insert = """
             INSERT INTO escalation.ladder_steps (referral_id, step, moment, deadline, audiences, cancelled_by, agency, case_id, person_initials)
             SELECT gen_random_uuid(), 1, %@, %@, ARRAY['focal-points'], ARRAY['acknowledged'], 'bench', gen_random_uuid(), 'B. B.'
             FROM generate_series(1, $1)
             """
-        print("seeding \(open) open steps…")
+        progress("seeding \(open) open steps…")
         let seeded = ContinuousClock.now
         try await pool.withConnection { connection in
             try connection.execute(String(format: insert, "now() + interval '30 days'", "now() + interval '30 days'"), [.int(Int64(open))])
             try connection.execute("ANALYZE escalation.ladder_steps")
         }
-        print("seeded in \(ContinuousClock.now - seeded); RSS before: \(rss() ?? "-")")
+        let memoryBefore = rss(pid)
+        progress("seeded in \(ContinuousClock.now - seeded)")
         let moment = Date().addingTimeInterval(5).rounded()
         try await pool.withConnection { connection in
             try connection.execute(String(format: insert, "$2", "$2"), [.int(Int64(due)), .timestamp(moment)])
@@ -68,17 +93,18 @@ struct EscalationBench: AsyncParsableCommand {
         for (milliseconds, _) in delays { latencies.record(milliseconds: milliseconds) }
         let lastFired = delays.map(\.1).max() ?? moment.timeIntervalSince1970
         let span = max(0.001, lastFired - moment.timeIntervalSince1970)
-        print(String(format: "fired %d of %d due steps; lateness p50 %.0f ms, p99 %.0f ms, max %.0f ms; %.0f steps/s; RSS after: %@",
-                     delays.count, due, latencies.percentile(0.5), latencies.percentile(0.99), latencies.percentile(1.0),
-                     Double(delays.count) / span, rss() ?? "-"))
+        let figures = Figures(
+            fired: delays.count, rate: Double(delays.count) / span, p50: latencies.percentile(0.5),
+            p99: latencies.percentile(0.99), maximum: latencies.percentile(1.0), memoryBefore: memoryBefore, memoryAfter: rss(pid))
         try await pool.withConnection { connection in
             try connection.execute("DELETE FROM escalation.escalation_events WHERE agency = 'bench'")
             try connection.execute("DELETE FROM escalation.ladder_steps WHERE agency = 'bench'")
         }
         await pool.shutdown()
+        return figures
     }
 
-    private func rss() -> String? {
+    private static func rss(_ pid: Int32?) -> String? {
         guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) }
     }

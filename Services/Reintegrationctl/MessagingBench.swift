@@ -17,11 +17,7 @@ struct MessagingBench: AsyncParsableCommand {
         commandName: "messaging",
         abstract: "Raw broker floor versus the outbox → broker → inbox path.")
 
-    @Option(help: "Broker URL of an account that may declare and use queues (default: $BENCH_AMQP_URL).")
-    var amqpURL: String?
-
-    @Option(help: "Database URL of a role that may create a schema (default: $BENCH_DATABASE_URL).")
-    var databaseURL: String?
+    @OptionGroup var targets: BenchTargets
 
     @Option(help: "Messages per measurement.")
     var messages = 20_000
@@ -30,25 +26,21 @@ struct MessagingBench: AsyncParsableCommand {
     var bodySize = 1024
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let amqpURL = amqpURL ?? environment["BENCH_AMQP_URL"], let databaseURL = databaseURL ?? environment["BENCH_DATABASE_URL"] else {
-            throw ValidationError("give --amqp-url and --database-url (or BENCH_AMQP_URL and BENCH_DATABASE_URL)")
-        }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let amqp = try AMQPConfiguration(url: amqpURL, connectionName: "bench")
-        let database = try PostgresConfiguration(url: databaseURL)
+        let amqp = try AMQPConfiguration(url: targets.amqp(), connectionName: "bench")
+        let database = try PostgresConfiguration(url: targets.database())
         let body = [UInt8](repeating: UInt8(ascii: "x"), count: bodySize)
 
         print("messages: \(messages), body: \(bodySize) B")
         let floor = try await Self.measureFloor(amqp: amqp, messages: messages, body: body, logger: logger)
         print(floor.line(name: "broker floor"))
-        let path = try await measurePath(amqp: amqp, database: database, body: body, logger: logger)
+        let path = try await Self.measurePath(amqp: amqp, database: database, messages: messages, body: body, logger: logger)
         print(path.line(name: "outbox → inbox"))
         print(String(format: "ratio (path / floor): %.2f", path.rate / floor.rate))
     }
 
-    struct Figures {
+    struct Figures: Sendable {
         var rate: Double
         var p50: Double
         var p99: Double
@@ -107,7 +99,9 @@ struct MessagingBench: AsyncParsableCommand {
         }
     }
 
-    func measurePath(amqp: AMQPConfiguration, database: PostgresConfiguration, body: [UInt8], logger: Logger) async throws -> Figures {
+    static func measurePath(
+        amqp: AMQPConfiguration, database: PostgresConfiguration, messages: Int, body: [UInt8], logger: Logger
+    ) async throws -> Figures {
         let schema = "bench_\(UUID().uuidString.prefix(8).lowercased())"
         let queue = "bench.path.\(schema)"
         let pool = PostgresPool(configuration: database, size: 6, logger: logger)
@@ -118,13 +112,16 @@ struct MessagingBench: AsyncParsableCommand {
         _ = try await publisher.connection()
         let latencies = LatencyRecorder()
         let outbox = Outbox(schema: schema)
-        let relay = OutboxRelay(outbox: outbox, pool: pool, listenerConfiguration: database, publisher: publisher, logger: logger)
+        // Cancelling them at the end is expected: only errors are worth a line.
+        var quiet = logger
+        quiet.logLevel = .error
+        let relay = OutboxRelay(outbox: outbox, pool: pool, listenerConfiguration: database, publisher: publisher, logger: quiet)
         var consumerSettings = MessageConsumer.Settings()
         consumerSettings.prefetch = 300
         consumerSettings.batchSize = 100
         let consumer = MessageConsumer(
             queue: queue, consumerClient: consumerClient, publisher: publisher, pool: pool, inbox: Inbox(schema: schema),
-            handler: CountingHandler(latencies: latencies), logger: logger, settings: consumerSettings)
+            handler: CountingHandler(latencies: latencies), logger: quiet, settings: consumerSettings)
         let relayTask = Task { try await relay.run() }
         let consumerTask = Task { try await consumer.run() }
 
@@ -154,6 +151,8 @@ struct MessagingBench: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - start
         relayTask.cancel()
         consumerTask.cancel()
+        // The relay ends before the pool closes (the consumer stops with its client).
+        _ = await relayTask.result
         await consumerClient.close()
         await publisher.close()
         _ = try? await pool.withConnection { connection in try connection.execute("DROP SCHEMA \(schema) CASCADE") }

@@ -18,33 +18,37 @@ struct PipelineBench: AsyncParsableCommand {
         commandName: "pipeline",
         abstract: "Intake and SMS-to-agency-queue throughput and latency, as ratios to the broker floor.")
 
-    @Option(help: "Broker URL of an SMS system account (default: $BENCH_SMS_AMQP_URL).")
-    var smsURL: String?
-
-    @Option(help: "Broker URL for the floor measurement (default: $BENCH_AMQP_URL).")
-    var amqpURL: String?
-
-    @Option(help: "Database URL that can read the services' schemas (default: $BENCH_DATABASE_URL).")
-    var databaseURL: String?
+    @OptionGroup var targets: BenchTargets
 
     @Option(help: "Records to publish.")
     var records = 2000
 
+    /// Intake (record → case opened) and the whole path (record → referrals confirmed in
+    /// the agency queues), each with its rate and latency.
+    struct Figures: Sendable {
+        var intake: MessagingBench.Figures
+        var pipeline: MessagingBench.Figures
+    }
+
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let smsURL = smsURL ?? environment["BENCH_SMS_AMQP_URL"], let amqpURL = amqpURL ?? environment["BENCH_AMQP_URL"],
-              let databaseURL = databaseURL ?? environment["BENCH_DATABASE_URL"]
-        else { throw ValidationError("give --sms-url, --amqp-url and --database-url (or the BENCH_* variables)") }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-
         let floor = try await MessagingBench.measureFloor(
-            amqp: AMQPConfiguration(url: amqpURL, connectionName: "bench"), messages: max(records, 10_000),
+            amqp: AMQPConfiguration(url: targets.amqp(), connectionName: "bench"), messages: max(records, 10_000),
             body: Self.record(reference: "BENCH-FLOOR-0000000000"), logger: logger).rate
         print(String(format: "broker floor: %.0f msg/s", floor))
+        let figures = try await Self.measure(
+            sms: AMQPConfiguration(url: targets.sms(), connectionName: "bench-sms"),
+            database: PostgresConfiguration(url: targets.database()), records: records, logger: logger)
+        print(String(format: "intake: %.0f records/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
+                     figures.intake.rate, figures.intake.rate / floor, figures.intake.p50, figures.intake.p99))
+        print(String(format: "record → referrals confirmed in agency queues: %.0f cases/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
+                     figures.pipeline.rate, figures.pipeline.rate / floor, figures.pipeline.p50, figures.pipeline.p99))
+    }
 
+    static func measure(sms smsConfiguration: AMQPConfiguration, database: PostgresConfiguration, records: Int, logger: Logger) async throws -> Figures {
         let batch = "BENCH-\(UUID().uuidString.prefix(8))"
-        let sms = try await AMQPConnection.connect(AMQPConfiguration(url: smsURL, connectionName: "bench-sms"), logger: logger)
+        let sms = try await AMQPConnection.connect(smsConfiguration, logger: logger)
         var sentAt: [String: Double] = [:]
         let start = Date()
         for chunk in stride(from: 0, to: records, by: 100) {
@@ -62,7 +66,7 @@ struct PipelineBench: AsyncParsableCommand {
         }
         await sms.close()
 
-        let pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL), size: 1, logger: logger)
+        let pool = PostgresPool(configuration: database, size: 1, logger: logger)
         let pattern = "\(batch)-%"
         let expectedReferrals = 2 * records
         while true {
@@ -105,10 +109,9 @@ struct PipelineBench: AsyncParsableCommand {
         let begin = start.timeIntervalSince1970
         let intakeRate = Double(records) / (lastOpened - begin)
         let pipelineRate = Double(records) / (lastReferred - begin)
-        print(String(format: "intake: %.0f records/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
-                     intakeRate, intakeRate / floor, intakeLatency.percentile(0.5), intakeLatency.percentile(0.99)))
-        print(String(format: "record → referrals confirmed in agency queues: %.0f cases/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
-                     pipelineRate, pipelineRate / floor, pipelineLatency.percentile(0.5), pipelineLatency.percentile(0.99)))
+        return Figures(
+            intake: MessagingBench.Figures(rate: intakeRate, p50: intakeLatency.percentile(0.5), p99: intakeLatency.percentile(0.99)),
+            pipeline: MessagingBench.Figures(rate: pipelineRate, p50: pipelineLatency.percentile(0.5), p99: pipelineLatency.percentile(0.99)))
     }
 
     /// A valid record routed to `health` and `local.binagadi`.

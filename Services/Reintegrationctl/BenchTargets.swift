@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+
+/// Where the benchmarks find the cluster: options first, then `BENCH_*` variables, then
+/// the local stack's credentials file (`deploy/local/up` writes `.local/credentials.env`),
+/// so on a local cluster no option is needed.
+struct BenchTargets: ParsableArguments {
+    @Option(help: "Broker URL of an account that may declare queues and publish to the cluster's exchanges (default: $BENCH_AMQP_URL, then ADMIN_AMQP_URL of the credentials file).")
+    var amqpURL: String?
+
+    @Option(help: "Database URL that can read and write the services' schemas (default: $BENCH_DATABASE_URL, then ADMIN_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "Broker URL of an SMS system account (default: $BENCH_SMS_AMQP_URL, then SMS_LOCAL_AMQP_URL).")
+    var smsURL: String?
+
+    @Option(help: "The local stack's credentials file.")
+    var credentialsFile = ".local/credentials.env"
+
+    private var file: [String: String] { LocalCredentials.read(credentialsFile) }
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    func amqp() throws -> String {
+        guard let url = amqpURL ?? environment["BENCH_AMQP_URL"] ?? file["ADMIN_AMQP_URL"] else {
+            throw ValidationError("give --amqp-url (or BENCH_AMQP_URL, or run from a checkout whose local stack is up)")
+        }
+        return url
+    }
+
+    func database() throws -> String {
+        guard let url = databaseURL ?? environment["BENCH_DATABASE_URL"] ?? file["ADMIN_DATABASE_URL"] else {
+            throw ValidationError("give --database-url (or BENCH_DATABASE_URL, or run from a checkout whose local stack is up)")
+        }
+        return url
+    }
+
+    func sms() throws -> String {
+        guard let url = smsURL ?? environment["BENCH_SMS_AMQP_URL"] ?? file["SMS_LOCAL_AMQP_URL"] else {
+            throw ValidationError("give --sms-url (or BENCH_SMS_AMQP_URL, or run from a checkout whose local stack is up)")
+        }
+        return url
+    }
+}

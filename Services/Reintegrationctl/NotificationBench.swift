@@ -1,0 +1,160 @@
+import AMQP
+import ArgumentParser
+import Contract
+import Foundation
+import Logging
+import Postgres
+
+/// Alerts delivered per second by the running notification service to the local mail relay.
+///
+/// Adds `--recipients` focal points of an agency of this run (`bench-…`) to the
+/// directory, publishes `--requests` escalation alert requests for that agency on
+/// `cluster.events` (as the escalation service would), and reads from the delivery record when each email was
+/// accepted by the relay. Every alert is one email to one person; the bench rows are
+/// removed afterwards. For a local cluster only (the relay of `deploy/local/up` files
+/// the emails in `.local/mail/`).
+struct NotificationBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notification",
+        abstract: "Alert emails delivered per second to the local mail relay, as a ratio to the broker floor.")
+
+    @OptionGroup var targets: BenchTargets
+
+    @Option(help: "Alert requests to publish.")
+    var requests = 1_000
+
+    @Option(help: "Focal points of the bench agency: emails per request.")
+    var recipients = 2
+
+    struct Figures: Sendable {
+        var alerts: Int
+        var rate: Double
+        var p50: Double
+        var p99: Double
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let amqp = try AMQPConfiguration(url: targets.amqp(), connectionName: "bench")
+        let floor = try await MessagingBench.measureFloor(
+            amqp: amqp, messages: 10_000, body: [UInt8](repeating: UInt8(ascii: "x"), count: 1024), logger: logger)
+        print(floor.line(name: "broker floor"))
+        let figures = try await Self.measure(
+            amqp: amqp, database: try PostgresConfiguration(url: targets.database()), requests: requests, recipients: recipients, logger: logger)
+        print(String(format: "notification: %d alerts, %.0f alerts/s (ratio %.3f), request → relay accepted p50 %.0f ms, p99 %.0f ms",
+                     figures.alerts, figures.rate, figures.rate / floor.rate, figures.p50, figures.p99))
+    }
+
+    static func measure(
+        amqp: AMQPConfiguration, database: PostgresConfiguration, requests: Int, recipients: Int, logger: Logger
+    ) async throws -> Figures {
+        let batch = "bench:\(UUID().uuidString.prefix(8).lowercased())"
+        let pool = PostgresPool(configuration: database, size: 1, logger: logger)
+        let people = (0..<recipients).map { _ in UUID() }
+        do {
+            return try await measure(batch: batch, people: people, amqp: amqp, pool: pool, requests: requests, logger: logger)
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+    }
+
+    private static func measure(
+        batch: String, people: [UUID], amqp: AMQPConfiguration, pool: PostgresPool, requests: Int, logger: Logger
+    ) async throws -> Figures {
+        try await pool.withTransaction { connection in
+            for (index, id) in people.enumerated() {
+                try connection.execute("""
+                    INSERT INTO notification.recipients (id, name, role, agencies, email, language)
+                    VALUES ($1, $2, 'focal-point', ARRAY[$5], $3, $4)
+                    """, [.uuid(id), .text("Bench \(index)"), .text("\(batch.dropFirst(6))-\(index)@bench.example"),
+                          .text(index % 2 == 0 ? "az" : "en"), .text(agency(batch))])
+            }
+        }
+        do {
+            let figures = try await publishAndWait(
+                batch: batch, amqp: amqp, pool: pool, requests: requests, expected: requests * people.count, logger: logger)
+            try await removeBenchRows(batch: batch, people: people, pool: pool)
+            await pool.shutdown()
+            return figures
+        } catch {
+            try? await removeBenchRows(batch: batch, people: people, pool: pool)
+            throw error
+        }
+    }
+
+    private static func publishAndWait(
+        batch: String, amqp: AMQPConfiguration, pool: PostgresPool, requests: Int, expected: Int, logger: Logger
+    ) async throws -> Figures {
+        let connection = try await AMQPConnection.connect(amqp, logger: logger)
+        let start = Date()
+        for chunk in stride(from: 0, to: requests, by: 200) {
+            let messages = try (chunk..<min(requests, chunk + 200)).map { index in
+                let request = NotificationRequest(
+                    kind: .escalation, deliveryKey: "\(batch):\(index)", audiences: [.focalPoints], agency: agency(batch),
+                    caseId: UUID(), referralId: UUID(), step: 3, deadline: Date(), lateBySeconds: 0,
+                    personInitials: "B.B.", requestedAt: Date())
+                return OutgoingMessage(
+                    exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.notification(.escalation),
+                    properties: .persistentJSON(messageId: request.deliveryKey, type: MessageType.notificationRequest),
+                    body: try ContractCoding.encode(request))
+            }
+            let outcomes = try await connection.publish(messages)
+            guard outcomes.allSatisfy({ $0 == .confirmed }) else {
+                await connection.close()
+                throw ValidationError("the broker did not confirm the alert requests (is the notification service's topology declared?)")
+            }
+        }
+        await connection.close()
+        let pattern = "\(batch):%"
+        var sent = 0
+        while sent < expected {
+            if Date().timeIntervalSince(start) > 600 {
+                throw ValidationError("only \(sent) of \(expected) alerts were delivered within 10 minutes (is the mail relay running?)")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            sent = try await pool.withConnection { connection in
+                try connection.query(
+                    "SELECT count(*) FROM notification.deliveries WHERE delivery_key LIKE $1 AND status = 'sent'", [.text(pattern)]
+                )[0][0].decode(Int.self)
+            }
+        }
+        let rows = try await pool.withConnection { connection in
+            try connection.query("""
+                SELECT extract(epoch FROM d.sent_at)::float8 AS sent,
+                       extract(epoch FROM (r.request->>'requestedAt')::timestamptz)::float8 AS requested
+                FROM notification.deliveries d JOIN notification.requests r USING (delivery_key)
+                WHERE d.delivery_key LIKE $1
+                """, [.text(pattern)]
+            ).map { row in (try row["sent"].decode(Double.self), try row["requested"].decode(Double.self)) }
+        }
+        let latencies = LatencyRecorder()
+        for (sentAt, requestedAt) in rows { latencies.record(milliseconds: (sentAt - requestedAt) * 1000) }
+        let last = rows.map(\.0).max() ?? start.timeIntervalSince1970
+        let rate = Double(rows.count) / max(0.001, last - start.timeIntervalSince1970)
+        return Figures(alerts: rows.count, rate: rate, p50: latencies.percentile(0.5), p99: latencies.percentile(0.99))
+    }
+
+    /// An agency code of this run only, so no other alert (the escalation bench's, say)
+    /// resolves to the bench recipients.
+    private static func agency(_ batch: String) -> String { "bench-\(batch.dropFirst(6))" }
+
+    private static func removeBenchRows(batch: String, people: [UUID], pool: PostgresPool) async throws {
+        let pattern = "\(batch):%"
+        try await pool.withTransaction { connection in
+            for id in people {
+                try connection.execute("""
+                    DELETE FROM notification.delivery_attempts
+                    WHERE delivery_id IN (SELECT id FROM notification.deliveries WHERE recipient_id = $1)
+                    """, [.uuid(id)])
+                try connection.execute("DELETE FROM notification.deliveries WHERE recipient_id = $1", [.uuid(id)])
+            }
+            try connection.execute("DELETE FROM notification.requests WHERE delivery_key LIKE $1", [.text(pattern)])
+            for id in people {
+                try connection.execute("DELETE FROM notification.endpoint_circuits WHERE recipient_id = $1", [.uuid(id)])
+                try connection.execute("DELETE FROM notification.recipients WHERE id = $1", [.uuid(id)])
+            }
+        }
+    }
+}
