@@ -99,6 +99,18 @@ struct AccountsCommand: AsyncParsableCommand {
         return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
     }
 
+    /// The named account with its tags; exit 66 when the broker has no such user.
+    static func existing(
+        _ arguments: AccountArguments, _ management: ManagementOptions
+    ) async throws(CommandFailure) -> (PartyAccount, ManagementClient, [String]) {
+        let account = try arguments.account()
+        let client = try management.client()
+        guard let tags = try await client.userTags(account.userName) else {
+            throw CommandFailure(notFound: "there is no account \(account.userName)")
+        }
+        return (account, client, tags)
+    }
+
     static func note(_ text: String) {
         FileHandle.standardError.write(Data("\(text)\n".utf8))
     }
@@ -140,11 +152,7 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.reporting {
-                let account = try arguments.account()
-                let client = try management.client()
-                guard let tags = try await client.userTags(account.userName) else {
-                    throw CommandFailure(notFound: "there is no account \(account.userName)")
-                }
+                let (account, client, tags) = try await AccountsCommand.existing(arguments, management)
                 let disabledTags = tags.contains(AccountsCommand.disabledTag) ? tags : tags + [AccountsCommand.disabledTag]
                 // Password first: from here on nobody can log in, whatever fails next.
                 try await client.removePassword(account.userName, tags: disabledTags)
@@ -166,11 +174,7 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.reporting {
-                let account = try arguments.account()
-                let client = try management.client()
-                guard let tags = try await client.userTags(account.userName) else {
-                    throw CommandFailure(notFound: "there is no account \(account.userName)")
-                }
+                let (account, client, tags) = try await AccountsCommand.existing(arguments, management)
                 guard !tags.contains(AccountsCommand.disabledTag) else {
                     throw CommandFailure(notFound: "\(account.userName) is disabled; create enables it again with a new password")
                 }
