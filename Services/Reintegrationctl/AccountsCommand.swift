@@ -19,6 +19,7 @@ struct AccountsCommand: AsyncParsableCommand {
             intake.rejected; an agency reads referrals.<code> and publishes to agency.updates under its \
             own code; an operator reads intake.rejected and agency.updates.rejected and replays to intake.
             Passwords are generated, shown once (or written to --password-file) and never logged.
+            Exit codes: 0 done; 64 wrong usage; 65 unknown agency or malformed name; 66 no such account             (rotate: disabled); 69 management API unreachable or failing; 73 account exists (create);             77 management API refused the administrator's credentials.
             """,
         subcommands: [Create.self, Disable.self, Rotate.self, List.self]
     )

@@ -21,6 +21,7 @@ struct RejectedCommand: AsyncParsableCommand {
             rejected queues have no delivery limit, so nothing is dropped. Only replay removes a message, \
             after the broker confirmed the replayed copy. Connect with an operator account \
             (accounts create operator <name>).
+            Exit codes: 0 done; 64 wrong usage; 65 bad replay input (body not JSON or over 64 KiB, no             routable type, another agency's account); 66 no message with that id; 69 broker unreachable;             75 replay not confirmed, the message stays (try again); 77 login or operation refused.
             """,
         subcommands: [List.self, Show.self, Replay.self]
     )

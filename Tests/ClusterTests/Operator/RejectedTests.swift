@@ -32,12 +32,15 @@ extension ClusterProcesses {
             return record
         }
 
-        /// `rejected list intake`, polled until `messageId` is (or is no longer) listed.
-        func list(_ environment: [String: String], until messageId: String, listed: Bool) async throws -> OperatorTool.Outcome {
-            var outcome = try await OperatorTool.run(["rejected", "list", "intake", "--wait", "1"], environment: environment)
+        /// `rejected list <queue>`, polled until `messageId` is (or is no longer) listed.
+        func list(
+            _ environment: [String: String], until messageId: String, listed: Bool, queue: String = "intake"
+        ) async throws -> OperatorTool.Outcome {
+            let arguments = ["rejected", "list", queue, "--wait", "1"]
+            var outcome = try await OperatorTool.run(arguments, environment: environment)
             for _ in 0..<20 where outcome.status == 0 && outcome.standardOutput.contains(messageId) != listed {
                 try await Task.sleep(for: .milliseconds(500))
-                outcome = try await OperatorTool.run(["rejected", "list", "intake", "--wait", "1"], environment: environment)
+                outcome = try await OperatorTool.run(arguments, environment: environment)
             }
             return outcome
         }
@@ -122,6 +125,45 @@ extension ClusterProcesses {
                 #expect(still.standardOutput.contains(messageId), "a failed replay lost the message: \(still)")
                 let missing = try await OperatorTool.run(["rejected", "show", "intake", "no-such-message", "--wait", "1"], environment: environment)
                 #expect(missing.status == 66, "\(missing)")
+            }
+            try await OperatorAccounts.delete(user)
+        }
+
+        @Test("a refused status update is replayed with the agency's own account, under its user_id")
+        func replayStatusUpdate() async throws {
+            let (user, environment) = try await operatorAccount()
+            try await TestCluster.with(only: ["referral"]) { _ in
+                let healthURL = try TestEnvironment.value("REINTEGRATION_TEST_AGENCY_HEALTH_AMQP_URL")
+                let labourURL = try TestEnvironment.value("REINTEGRATION_TEST_AGENCY_LABOUR_AMQP_URL")
+                let health = try await AMQPConnection.connect(AMQPConfiguration(url: healthURL, connectionName: "rejected-test-health"), logger: .init(label: "test.agency"))
+                let messageId = "rejected-test-\(UUID().uuidString)"
+                var properties = MessageProperties.persistentJSON(messageId: messageId, type: MessageType.referralStatus)
+                properties.userId = AccountName.agency("health")
+                let body: [String: Any] = [
+                    "schema": "referral-status.v1", "referralId": UUID().uuidString, "status": "acknowledged",
+                    "at": "2026-06-01T10:00:00+04:00", "officer": "officer-1",
+                ]
+                #expect(try await health.publish([OutgoingMessage(
+                    exchange: ExchangeName.agencyUpdates, routingKey: "health", properties: properties, body: Records.bytes(body))]) == [.confirmed])
+                await health.close()
+                let listed = try await list(environment, until: messageId, listed: true, queue: "agency-updates")
+                #expect(listed.standardOutput.contains("\(messageId)\t\(MessageType.referralStatus)\tunknown-referral"), "\(listed)")
+
+                // Another agency's account may not replay it; nothing is taken.
+                let wrong = try await OperatorTool.run(["rejected", "replay", "agency-updates", messageId, "--as-url", labourURL], environment: environment)
+                #expect(wrong.status == 65, "\(wrong)")
+
+                // Replayed as agency-health, it reaches the referral service with that user_id:
+                // refused again for the unknown referral, not for a missing user_id.
+                let replayed = try await OperatorTool.run(["rejected", "replay", "agency-updates", messageId, "--as-url", healthURL], environment: environment)
+                #expect(replayed.status == 0, "\(replayed)")
+                let newId = try #require(replayed.standardOutput.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+                let again = try await list(environment, until: newId, listed: true, queue: "agency-updates")
+                #expect(again.standardOutput.contains("\(newId)\t\(MessageType.referralStatus)\tunknown-referral"), "\(again)")
+                #expect(!again.standardOutput.contains(messageId), "the replayed update is still in agency.updates.rejected")
+                let shown = try await OperatorTool.run(["rejected", "show", "agency-updates", newId], environment: environment)
+                #expect(shown.standardOutput.contains("header x-replay-of: \(messageId)"), "\(shown)")
+                #expect(shown.standardOutput.contains("header x-original-user-id: agency-health"), "\(shown)")
             }
             try await OperatorAccounts.delete(user)
         }
