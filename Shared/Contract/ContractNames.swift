@@ -63,6 +63,12 @@ public enum EventRoutingKey {
 public enum RejectionHeader {
     public static let reason = "x-rejection-reason"
     public static let detail = "x-rejection-detail"
+    /// When the cluster refused the message (RFC 3339, UTC).
+    public static let rejectedAt = "x-rejected-at"
+    /// The refused message's `user_id`, which only its publisher may carry.
+    public static let originalUserId = "x-original-user-id"
+    /// On a replayed copy (`reintegrationctl rejected replay`): the refused message's id.
+    public static let replayOf = "x-replay-of"
 }
 
 /// The contract's machine codes for refusals.
@@ -98,4 +104,7 @@ public enum AccountName {
 
     /// The account of an SMS registration system: `sms-<name>`.
     public static func sms(_ name: String) -> String { "sms-\(name)" }
+
+    /// The account of an operator: `operator-<name>` (reads refusals, replays them).
+    public static func `operator`(_ name: String) -> String { "operator-\(name)" }
 }

@@ -15,8 +15,9 @@ extension OutgoingMessage {
         var properties = delivery.properties
         properties.headers[RejectionHeader.reason] = .string(reason.rawValue)
         properties.headers[RejectionHeader.detail] = .string(String(detail.prefix(1000)))
+        properties.headers[RejectionHeader.rejectedAt] = .string(ISO8601DateFormatter().string(from: Date()))
         if let userId = properties.userId {
-            properties.headers["x-original-user-id"] = .string(userId)
+            properties.headers[RejectionHeader.originalUserId] = .string(userId)
             properties.userId = nil
         }
         if properties.messageId?.isEmpty ?? true { properties.messageId = "refused:\(UUID().uuidString.lowercased())" }
