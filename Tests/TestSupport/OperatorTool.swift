@@ -47,10 +47,15 @@ public enum OperatorTool {
         // waitpid polling: Foundation's exit notifications are unreliable under async tests.
         let deadline = ContinuousClock.now + timeout
         var status: Int32 = 0
+        // Foundation's own child monitor may reap the child first (waitpid then fails with ECHILD).
+        var reapedElsewhere = false
         while true {
             let reaped = waitpid(pid, &status, WNOHANG)
             if reaped == pid { break }
-            if reaped < 0 { break }
+            if reaped < 0 {
+                reapedElsewhere = true
+                break
+            }
             if ContinuousClock.now >= deadline {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
@@ -58,7 +63,17 @@ public enum OperatorTool {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        var exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        if reapedElsewhere {
+            // Then the status is Foundation's, once it has recorded it.
+            while process.isRunning {
+                guard ContinuousClock.now < deadline else {
+                    throw OperatorToolError(arguments: arguments, problem: "exited, but its status never arrived")
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            exit = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        }
         return Outcome(
             status: exit,
             standardOutput: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
