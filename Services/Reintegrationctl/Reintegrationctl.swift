@@ -6,6 +6,6 @@ struct Reintegrationctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reintegrationctl",
         abstract: "Operate the reintegration cluster.",
-        subcommands: [Bench.self, DirectoryCommand.self, OverdueCommand.self, ReportCommand.self]
+        subcommands: [Bench.self, DirectoryCommand.self, CaseCommand.self, OverdueCommand.self, ReportCommand.self]
     )
 }

@@ -7,7 +7,7 @@ struct HelpTests {
     @Test("the tool and each of its commands answer --help")
     func toolAnswersHelp() async throws {
         for arguments in [
-            ["--help"], ["bench", "--help"], ["directory", "--help"],
+            ["--help"], ["bench", "--help"], ["directory", "--help"], ["case", "--help"], ["case", "show", "--help"],
             ["overdue", "--help"], ["report", "--help"],
         ] {
             let outcome = try await OperatorTool.run(arguments)
