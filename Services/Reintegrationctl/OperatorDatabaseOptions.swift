@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Logging
 import Postgres
 
@@ -11,16 +10,7 @@ struct OperatorDatabaseOptions: ParsableArguments {
     /// Runs `body` in one read-only transaction, so every part of the answer is from the
     /// same snapshot and nothing can be changed by mistake.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = databaseURL ?? environment["ADMIN_DATABASE_URL"] ?? environment["DATABASE_URL"] else {
-            throw ValidationError("give --database-url (or set ADMIN_DATABASE_URL or DATABASE_URL)")
-        }
-        let configuration: PostgresConfiguration
-        do {
-            configuration = try PostgresConfiguration(url: url)
-        } catch {
-            throw ValidationError("--database-url is not a PostgreSQL URL: \(error)")
-        }
+        let configuration = try DatabaseURL.configuration(given: databaseURL, fallbacks: ["ADMIN_DATABASE_URL", "DATABASE_URL"])
         let pool = PostgresPool(configuration: configuration, size: 1, logger: Logger(label: "reintegrationctl"))
         do {
             let result = try await pool.withTransaction { connection in
