@@ -151,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "Reintegrationctl",
             dependencies: [
-                "Messaging", "Contract", "AMQP", "Postgres",
+                "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -179,6 +179,7 @@ let package = Package(
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "TestSupport"]),
         .testTarget(name: "ReferralTests", dependencies: ["ReferralDomain", "Contract", "WorkingCalendar", "TestSupport"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "TestSupport", "WorkingCalendar"]),
+        .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "WorkingCalendar"]),
     ]
 )

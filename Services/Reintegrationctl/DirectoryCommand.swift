@@ -24,18 +24,9 @@ struct DirectoryCommand: AsyncParsableCommand {
         var schema = "notification"
 
         func withDirectory<T: Sendable>(_ body: @escaping @Sendable (Directory) throws -> T) async throws -> T {
-            let environment = ProcessInfo.processInfo.environment
-            guard let url = databaseURL ?? environment["NOTIFICATION_DATABASE_URL"] ?? environment["DATABASE_URL"] else {
-                throw ValidationError("give --database-url (or set NOTIFICATION_DATABASE_URL or DATABASE_URL)")
-            }
+            let configuration = try DatabaseURL.configuration(given: databaseURL, fallbacks: ["NOTIFICATION_DATABASE_URL", "DATABASE_URL"])
             guard PostgresIdentifier.isValidSchemaName(schema) else {
                 throw ValidationError("--schema is not a valid schema name")
-            }
-            let configuration: PostgresConfiguration
-            do {
-                configuration = try PostgresConfiguration(url: url)
-            } catch {
-                throw ValidationError("--database-url is not a PostgreSQL URL: \(error)")
             }
             let pool = PostgresPool(configuration: configuration, size: 1, logger: Logger(label: "reintegrationctl"))
             let table = "\(PostgresIdentifier.quoted(schema)).recipients"

@@ -6,6 +6,9 @@ struct Reintegrationctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reintegrationctl",
         abstract: "Operate the reintegration cluster.",
-        subcommands: [Bench.self, DirectoryCommand.self, AccountsCommand.self, RejectedCommand.self]
+        subcommands: [
+            CaseCommand.self, OverdueCommand.self, ReportCommand.self, RejectedCommand.self, AccountsCommand.self,
+            DirectoryCommand.self, Bench.self,
+        ]
     )
 }

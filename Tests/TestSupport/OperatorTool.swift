@@ -47,13 +47,13 @@ public enum OperatorTool {
         // waitpid polling: Foundation's exit notifications are unreliable under async tests.
         let deadline = ContinuousClock.now + timeout
         var status: Int32 = 0
-        var reapedByFoundation = false
+        // Foundation's own child monitor may reap the child first (waitpid then fails with ECHILD).
+        var reapedElsewhere = false
         while true {
             let reaped = waitpid(pid, &status, WNOHANG)
             if reaped == pid { break }
             if reaped < 0 {
-                // Foundation's own child monitor reaped it first (ECHILD): its status is there.
-                reapedByFoundation = true
+                reapedElsewhere = true
                 break
             }
             if ContinuousClock.now >= deadline {
@@ -64,8 +64,14 @@ public enum OperatorTool {
             try await Task.sleep(for: .milliseconds(20))
         }
         var exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        if reapedByFoundation {
-            while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        if reapedElsewhere {
+            // Then the status is Foundation's, once it has recorded it.
+            while process.isRunning {
+                guard ContinuousClock.now < deadline else {
+                    throw OperatorToolError(arguments: arguments, problem: "exited, but its status never arrived")
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             exit = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         }
         return Outcome(

@@ -1,0 +1,18 @@
+import Foundation
+
+/// One referral with the moments the report and the overdue list are computed from.
+///
+/// `acknowledgedAt` and `completedAt` are when the cluster recorded the agency's update
+/// (the same moments the escalation ladder reacts to), not the time the agency claims.
+struct ReferralRecord: Sendable, Equatable {
+    var referralId: UUID
+    var caseId: UUID
+    var agency: String
+    var status: ReferralStatus
+    var issuedAt: Date
+    var acknowledgeBy: Date
+    var dueBy: Date
+    /// The first update that showed the agency had the referral (acknowledged, in progress or completed).
+    var acknowledgedAt: Date?
+    var completedAt: Date?
+}
