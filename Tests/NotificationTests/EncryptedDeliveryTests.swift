@@ -32,7 +32,7 @@ struct EncryptedDeliveryTests {
 
     @Test("STARTTLS with authentication delivers, and the relay saw TLS and a login")
     func startTLSWithAuthentication() async throws {
-        try await Self.withRelay(Self.login) { relay, certificate in
+        try await Self.withRelay(Self.login) { (relay, certificate) async throws in
             let mailer = SMTPMailer(configuration: SMTPConfiguration(
                 url: "smtp://localhost:\(relay.port)", from: "alerts@reintegration.test", requireStartTLS: true,
                 username: "relay-user", password: "relay-pass-1", caFile: certificate.certificateFile,
@@ -48,7 +48,7 @@ struct EncryptedDeliveryTests {
 
     @Test("a wrong relay password is refused by the relay with 535 and nothing is sent")
     func wrongPasswordIsRefused() async throws {
-        try await Self.withRelay(Self.login) { relay, certificate in
+        try await Self.withRelay(Self.login) { (relay, certificate) async throws in
             let mailer = SMTPMailer(configuration: SMTPConfiguration(
                 url: "smtp://localhost:\(relay.port)", from: "alerts@reintegration.test", requireStartTLS: true,
                 username: "relay-user", password: "wrong-password", caFile: certificate.certificateFile,
@@ -62,7 +62,7 @@ struct EncryptedDeliveryTests {
 
     @Test("a relay certificate the client does not trust stops the send before any mail is handed over")
     func untrustedCertificateIsRefused() async throws {
-        try await Self.withRelay([]) { relay, _ in
+        try await Self.withRelay([]) { (relay, _) async throws in
             // The system's authorities do not know the throwaway certificate.
             let mailer = SMTPMailer(configuration: SMTPConfiguration(
                 url: "smtp://localhost:\(relay.port)", from: "alerts@reintegration.test", requireStartTLS: true,
@@ -75,7 +75,7 @@ struct EncryptedDeliveryTests {
 
     @Test("SMTPS (implicit TLS) delivers")
     func implicitTLS() async throws {
-        try await Self.withRelay(["--implicit-tls"]) { relay, certificate in
+        try await Self.withRelay(["--implicit-tls"]) { (relay, certificate) async throws in
             let mailer = SMTPMailer(configuration: SMTPConfiguration(
                 url: "smtps://localhost:\(relay.port)", from: "alerts@reintegration.test", caFile: certificate.certificateFile,
                 connectTimeoutSeconds: 5, timeoutSeconds: 10))
