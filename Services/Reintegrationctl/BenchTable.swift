@@ -37,17 +37,9 @@ struct BenchTable {
 
     /// Aligned columns for the terminal.
     func render() -> String {
-        let lines = [header] + rows.map(cells)
-        let widths = (0..<header.count).map { column in lines.map { $0[column].count }.max() ?? 0 }
-        return lines.enumerated().map { index, line in
-            let text = line.enumerated().map { column, cell in
-                column == 0 || column == line.count - 1
-                    ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  ")
-            let trimmed = text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-            return index == 0 ? trimmed + "\n" + String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)) : trimmed
-        }.joined(separator: "\n")
+        var table = TextTable(zip(header, [.left, .right, .right, .right, .right, .left]).map { ($0, $1) })
+        for row in rows { table.append(cells(row)) }
+        return table.rendered()
     }
 
     /// The same as a Markdown table (for the README).

@@ -143,6 +143,8 @@ struct NotificationBench: AsyncParsableCommand {
     private static func removeBenchRows(batch: String, people: [UUID], pool: PostgresPool) async throws {
         let pattern = "\(batch):%"
         try await pool.withTransaction { connection in
+            // The service may be recording an attempt right now: hold it off until the rows are gone.
+            try connection.execute("LOCK TABLE notification.deliveries, notification.delivery_attempts IN EXCLUSIVE MODE")
             for id in people {
                 try connection.execute("""
                     DELETE FROM notification.delivery_attempts

@@ -82,7 +82,7 @@ struct SimulateCommand: AsyncParsableCommand {
         mix.invalid = invalidShare
         let population = SyntheticPopulation(
             seed: seed, mix: mix, playedDistricts: agencies.map(\.code).filter { $0.hasPrefix("local.") }.map { String($0.dropFirst(6)) })
-        print("simulating: \(rate) records/s for \(Int(duration)) s, agencies: \(agencies.isEmpty ? "none" : agencies.map(\.code).joined(separator: ", ")), seed \(seed)")
+        SimulationProgress.emit("simulating: \(rate) records/s for \(Int(duration)) s, agencies: \(agencies.isEmpty ? "none" : agencies.map(\.code).joined(separator: ", ")), seed \(seed)")
 
         let sms: SimulatedSMSSystem
         do {
@@ -119,7 +119,7 @@ struct SimulateCommand: AsyncParsableCommand {
             for await failure in group { if let failure { failures.append(failure) } }
             return failures
         }
-        print("done: " + counters.snapshot.line)
+        SimulationProgress.emit("done: " + counters.snapshot.line)
         if !failed.isEmpty {
             for failure in failed { FileHandle.standardError.write(Data("error: \(failure)\n".utf8)) }
             throw ExitCode(69)

@@ -13,12 +13,18 @@ enum SimulationProgress {
             let elapsed = Int((ContinuousClock.now - start).components.seconds)
             let line = "[\(elapsed) s] " + counters.snapshot.line
             if terminal {
-                // Unbuffered, so the line shows at once; earlier prints ended with a newline.
+                // Unbuffered, so the line shows at once.
                 FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
             } else if tick % 5 == 0 {
-                print(line)
+                emit(line)
             }
         }
         if terminal { FileHandle.standardOutput.write(Data("\n".utf8)) }
+    }
+
+    /// A whole line, written at once: `print` would hold it in a buffer when the output is
+    /// a file or a pipe, so a log would show nothing until the end.
+    static func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }
