@@ -18,7 +18,8 @@ struct BenchTargets: ParsableArguments {
     var credentialsFile = ".local/credentials.env"
 
     private var file: [String: String] { LocalCredentials.read(credentialsFile) }
-    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+    /// Set and not empty, so `BENCH_AMQP_URL=` counts as unset.
+    private var environment: [String: String] { ProcessInfo.processInfo.environment.filter { !$0.value.isEmpty } }
 
     func amqp() throws -> String {
         guard let url = amqpURL ?? environment["BENCH_AMQP_URL"] ?? file["ADMIN_AMQP_URL"] else {

@@ -1,0 +1,43 @@
+import Foundation
+import TestSupport
+import Testing
+
+extension ClusterProcesses {
+    /// `reintegrationctl bench` reports figures against the real broker and database (small
+    /// loads: these check the harness works, not how fast anything is).
+    @Suite("Operator tool: bench", .serialized)
+    struct BenchTests {
+        @Test("bench messaging measures the floor and the outbox path and prints their ratio")
+        func messaging() async throws {
+            let outcome = try await OperatorTool.run([
+                "bench", "messaging", "--messages", "300", "--credentials-file", "/nonexistent",
+                "--amqp-url", try TestEnvironment.amqpURL(), "--database-url", try TestEnvironment.databaseURL(),
+            ])
+            #expect(outcome.status == 0, "\(outcome)")
+            #expect(outcome.standardOutput.contains("broker floor: "), "\(outcome)")
+            #expect(outcome.standardOutput.contains("ratio (path / floor): "), "\(outcome)")
+        }
+
+        @Test("bench escalation fires every seeded due step through the running service and removes its rows")
+        func escalation() async throws {
+            try await TestCluster.with(only: ["escalation"]) { cluster in
+                let outcome = try await OperatorTool.run([
+                    "bench", "escalation", "--open", "200", "--due", "100", "--credentials-file", "/nonexistent",
+                    "--database-url", try TestEnvironment.databaseURL(),
+                ])
+                #expect(outcome.status == 0, "\(outcome)")
+                #expect(outcome.standardOutput.contains("fired 100 of 100 due steps"), "\(outcome)")
+                #expect(try await cluster.count("SELECT count(*) FROM escalation.ladder_steps WHERE agency = 'bench'") == 0)
+            }
+        }
+
+        @Test("without a cluster to measure, bench says what to give")
+        func missingTargets() async throws {
+            let outcome = try await OperatorTool.run(
+                ["bench", "messaging", "--credentials-file", "/nonexistent"],
+                environment: ["BENCH_AMQP_URL": "", "BENCH_DATABASE_URL": ""])
+            #expect(outcome.status != 0)
+            #expect(outcome.standardError.contains("--amqp-url") || outcome.standardError.contains("--database-url"), "\(outcome)")
+        }
+    }
+}
