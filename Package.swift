@@ -65,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "Contract",
-            dependencies: ["AMQP"],
+            dependencies: ["AMQP", "WorkingCalendar"],
             path: "Shared/Contract"
         ),
         .target(
@@ -102,7 +102,7 @@ let package = Package(
         ),
 
         // Each service's rules, free of I/O so they are tested on their own.
-        .target(name: "IntakeDomain", dependencies: ["Contract"], path: "Services/Intake/Domain"),
+        .target(name: "IntakeDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Intake/Domain"),
         .target(name: "ReferralDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Referral/Domain"),
         .target(name: "EscalationDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Escalation/Domain"),
         .target(
@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Curl", "Contract", "TestSupport", "Notification", "Messaging", "Postgres"], exclude: ["Scripts"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
-        .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "TestSupport"]),
+        .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "WorkingCalendar", "TestSupport"]),
         .testTarget(name: "ReferralTests", dependencies: ["ReferralDomain", "Contract", "WorkingCalendar", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "TestSupport", "WorkingCalendar"]),
         .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "WorkingCalendar"]),

@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import WorkingCalendar
 
 /// Realistic synthetic readmission records: Azerbaijani names and districts, families
 /// with children, some FINs missing, a share of records that break a rule of the contract
@@ -107,7 +108,7 @@ struct SyntheticPopulation {
 
     private static func date(yearsAgo years: Int, now: Date, random: inout SeededRandom) -> String {
         let day = now.addingTimeInterval(-Double(years) * 365.25 * 86_400 - Double(random.int(0...364)) * 86_400)
-        return CalendarDate(daysSinceEpoch: Int((day.timeIntervalSince1970 / 86_400).rounded(.down))).description
+        return CivilDay(ordinal: Int((day.timeIntervalSince1970 / 86_400).rounded(.down))).description
     }
 
     static let maleNames = ["Əli", "Rəşad", "Elvin", "Tural", "Orxan", "Kamran", "Nicat", "Fərid", "Vüsal", "Ramil", "Səbuhi", "İlkin", "Cavid", "Emin", "Ülvi"]

@@ -1,3 +1,5 @@
+import WorkingCalendar
+
 /// What the cluster keeps of a readmitted person for routing and referrals.
 ///
 /// Notes, the agreement and the border point are deliberately absent: no agency and no
@@ -7,7 +9,7 @@ public struct PersonDetails: Sendable, Codable, Equatable {
     public var firstName: String
     public var lastName: String
     public var patronymic: String?
-    public var birthDate: CalendarDate
+    public var birthDate: CivilDay
     public var sex: String?
     public var phone: String?
     public var district: String
@@ -15,7 +17,7 @@ public struct PersonDetails: Sendable, Codable, Equatable {
 
     public init(
         personalId: String?, firstName: String, lastName: String, patronymic: String?,
-        birthDate: CalendarDate, sex: String?, phone: String?, district: String, addressLine: String?
+        birthDate: CivilDay, sex: String?, phone: String?, district: String, addressLine: String?
     ) {
         self.personalId = personalId
         self.firstName = firstName
@@ -39,9 +41,9 @@ public struct FamilyMember: Sendable, Codable, Equatable {
     public var relation: String
     public var firstName: String
     public var lastName: String?
-    public var birthDate: CalendarDate
+    public var birthDate: CivilDay
 
-    public init(relation: String, firstName: String, lastName: String?, birthDate: CalendarDate) {
+    public init(relation: String, firstName: String, lastName: String?, birthDate: CivilDay) {
         self.relation = relation
         self.firstName = firstName
         self.lastName = lastName

@@ -1,4 +1,5 @@
 import Foundation
+import WorkingCalendar
 
 /// RFC 3339 timestamps as the contract writes them: UTC with milliseconds when the
 /// cluster writes, any offset (and optional fraction) when it reads.
@@ -63,9 +64,9 @@ public enum Timestamp {
         }
         guard index == utf8.count else { return nil }
         guard month >= 1, month <= 12, hour <= 23, minute <= 59, second <= 59,
-              day >= 1, day <= CalendarDate.daysIn(month: month, year: year)
+              day >= 1, day <= CivilDay.length(ofMonth: month, in: year)
         else { return nil }
-        let days = CalendarDate(year: year, month: month, day: day).daysSinceEpoch
+        guard let days = CivilDay(year: year, month: month, day: day)?.ordinal else { return nil }
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanoseconds) / 1e9)
     }

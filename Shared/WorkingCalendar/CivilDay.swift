@@ -1,7 +1,6 @@
-/// A day on the wall calendar (`YYYY-MM-DD`), with no time zone: a holiday, the local
-/// day of an instant.
-///
-/// Kept separate from the contract's own date type so the calendar stands on its own.
+/// A day on the wall calendar (`YYYY-MM-DD`), with no time zone: a birth date, a
+/// holiday, the local day of an instant. The contract's dates and the working calendar
+/// share this one type.
 public struct CivilDay: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let year: Int
     public let month: Int
@@ -34,26 +33,27 @@ public struct CivilDay: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// The day `ordinal` days after 1970-01-01 (before it when negative).
     public init(ordinal: Int) {
-        // Estimate the year, then correct it: the estimate is off by at most one.
-        var year = 1970 + Int((Double(ordinal) / 365.2425).rounded(.down))
-        while Self.ordinal(ofFirstDayOf: year) > ordinal { year -= 1 }
-        while Self.ordinal(ofFirstDayOf: year + 1) <= ordinal { year += 1 }
-        var remaining = ordinal - Self.ordinal(ofFirstDayOf: year)
-        var month = 1
-        while remaining >= Self.length(ofMonth: month, in: year) {
-            remaining -= Self.length(ofMonth: month, in: year)
-            month += 1
-        }
-        self.init(unchecked: year, month, remaining + 1)
+        // Days counted in 400-year eras of years starting in March, so the leap day is
+        // each year's last day (H. Hinnant's civil_from_days).
+        let shifted = ordinal + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        self.init(unchecked: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// Days since 1970-01-01.
+    /// Days since 1970-01-01, negative before it.
     public var ordinal: Int {
-        var days = Self.ordinal(ofFirstDayOf: year)
-        for earlier in stride(from: 1, to: month, by: 1) {
-            days += Self.length(ofMonth: earlier, in: year)
-        }
-        return days + day - 1
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// ISO weekday: 1 = Monday … 6 = Saturday, 7 = Sunday.
@@ -68,6 +68,13 @@ public struct CivilDay: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// The day `days` later (earlier when negative).
     public func advanced(by days: Int) -> CivilDay { CivilDay(ordinal: ordinal + days) }
+
+    /// Whole years from this day to `other`: an age on a given day.
+    public func years(until other: CivilDay) -> Int {
+        var years = other.year - year
+        if (other.month, other.day) < (month, day) { years -= 1 }
+        return years
+    }
 
     public static func < (lhs: CivilDay, rhs: CivilDay) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
@@ -95,25 +102,16 @@ public struct CivilDay: Sendable, Hashable, Comparable, Codable, CustomStringCon
         try container.encode(description)
     }
 
-    static func isLeapYear(_ year: Int) -> Bool {
+    public static func isLeapYear(_ year: Int) -> Bool {
         year % 400 == 0 || (year % 4 == 0 && year % 100 != 0)
     }
 
-    static func length(ofMonth month: Int, in year: Int) -> Int {
+    /// Days in `month` (1–12) of `year`.
+    public static func length(ofMonth month: Int, in year: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days from 1970-01-01 to 1 January of `year`.
-    static func ordinal(ofFirstDayOf year: Int) -> Int {
-        // Leap days in the years before `year`, counted from year 1.
-        func leapDays(before year: Int) -> Int {
-            let previous = year - 1
-            return previous / 4 - previous / 100 + previous / 400
-        }
-        return (year - 1970) * 365 + leapDays(before: year) - leapDays(before: 1970)
     }
 }

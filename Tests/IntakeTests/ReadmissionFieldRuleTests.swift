@@ -2,6 +2,7 @@ import Contract
 import Foundation
 import IntakeDomain
 import Testing
+import WorkingCalendar
 
 /// One table per rule of the contract's `readmission.v1` field table.
 @Suite("readmission.v1 field rules")
@@ -15,10 +16,10 @@ struct ReadmissionFieldRuleTests {
         #expect(record.borderPoint == "GYD")
         #expect(record.person == PersonDetails(
             personalId: "5ABC1D2", firstName: "Əli", lastName: "Məmmədov", patronymic: "Vüqar oğlu",
-            birthDate: CalendarDate(year: 1990, month: 2, day: 14), sex: "male", phone: "+994501234567",
+            birthDate: CivilDay("1990-02-14")!, sex: "male", phone: "+994501234567",
             district: "binagadi", addressLine: "M. Rəsulzadə qəs., 12"))
         #expect(record.family == [FamilyMember(
-            relation: "child", firstName: "Aysel", lastName: nil, birthDate: CalendarDate(year: 2015, month: 9, day: 1))])
+            relation: "child", firstName: "Aysel", lastName: nil, birthDate: CivilDay("2015-09-01")!)])
         #expect(record.needs == ["health", "employment"])
         #expect(record.notes == "free text for the working group")
         #expect(record.dataSharing)

@@ -8,8 +8,8 @@ func instant(_ text: String) -> Date {
     return date
 }
 
-func date(_ text: String) -> CalendarDate {
-    guard let date = CalendarDate(text) else { fatalError("bad test date \(text)") }
+func date(_ text: String) -> CivilDay {
+    guard let date = CivilDay(text) else { fatalError("bad test date \(text)") }
     return date
 }
 

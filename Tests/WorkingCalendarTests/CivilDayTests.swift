@@ -29,6 +29,16 @@ struct CivilDayTests {
         #expect(leapDay.advanced(by: -60).description == "1999-12-31")
     }
 
+    @Test("an age is the whole years from a birth day to a given day")
+    func ages() throws {
+        let birth = try #require(CivilDay("2010-03-15"))
+        #expect(birth.years(until: try #require(CivilDay("2026-03-14"))) == 15)
+        #expect(birth.years(until: try #require(CivilDay("2026-03-15"))) == 16)
+        let leapling = try #require(CivilDay("2008-02-29"))
+        #expect(leapling.years(until: try #require(CivilDay("2026-02-28"))) == 17)
+        #expect(leapling.years(until: try #require(CivilDay("2026-03-01"))) == 18)
+    }
+
     @Test("weekdays are ISO: Monday 1 … Sunday 7")
     func weekdays() {
         #expect(CivilDay("2026-12-30")?.weekday == 3)  // Wednesday

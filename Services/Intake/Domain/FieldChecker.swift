@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import WorkingCalendar
 
 /// Reads fields out of parsed JSON and records every problem it meets, so one pass over
 /// a message reports all that is wrong with it, in the order the fields are checked.
@@ -8,7 +9,7 @@ import Foundation
 /// problem was recorded). An optional field given as `null` counts as absent.
 struct FieldChecker {
     /// The Baku local date of the moment of checking: "in the future" is after it.
-    let today: CalendarDate
+    let today: CivilDay
     private(set) var problems: [FieldProblem] = []
 
     init(now: Date) {
@@ -122,13 +123,13 @@ struct FieldChecker {
     }
 
     /// A birth date: `YYYY-MM-DD`, a real date, not after today in Baku, at most 120 years ago.
-    mutating func birthDate(_ value: JSONValue?, at field: String) -> CalendarDate? {
+    mutating func birthDate(_ value: JSONValue?, at field: String) -> CivilDay? {
         guard let text = text(value, at: field, required: true) else { return nil }
         guard Self.hasDateShape(text) else {
             report(field, "must be a date in the form YYYY-MM-DD")
             return nil
         }
-        guard let date = CalendarDate(text) else {
+        guard let date = CivilDay(text) else {
             report(field, "is not a real date")
             return nil
         }

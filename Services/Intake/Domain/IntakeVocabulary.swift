@@ -1,4 +1,5 @@
 import Contract
+import WorkingCalendar
 
 /// The closed value lists and limits of `readmission.v1`, as the contract states them.
 enum IntakeVocabulary {
@@ -22,5 +23,5 @@ enum IntakeVocabulary {
     static let maximumAgeInYears = 120
     /// How far ahead of the receiver's clock `readmittedAt` may be (clock skew, time zones).
     static let readmittedAtMaximumLead: Double = 86_400
-    static let earliestReadmissionDate = CalendarDate(year: 2000, month: 1, day: 1)
+    static let earliestReadmissionDate = CivilDay(ordinal: 10_957)  // 2000-01-01
 }

@@ -11,8 +11,7 @@ struct ChildEligibility: Sendable {
     let calendar: WorkingCalendar
 
     func children(of openedCase: CaseOpened) -> [FamilyMember] {
-        let local = calendar.localDay(of: openedCase.readmittedAt)
-        let readmissionDate = CalendarDate(year: local.year, month: local.month, day: local.day)
+        let readmissionDate = calendar.localDay(of: openedCase.readmittedAt)
         return openedCase.family.filter { member in
             member.relation == Self.childRelation
                 && member.birthDate <= readmissionDate

@@ -16,7 +16,7 @@ public struct ReferralMessage: Sendable, Equatable, Codable {
         public var firstName: String?
         public var lastName: String?
         public var patronymic: String?
-        public var birthDate: CalendarDate?
+        public var birthDate: CivilDay?
         public var sex: String?
         public var phone: String?
         public var district: String?
@@ -24,7 +24,7 @@ public struct ReferralMessage: Sendable, Equatable, Codable {
 
         public init(
             personalId: String? = nil, firstName: String? = nil, lastName: String? = nil,
-            patronymic: String? = nil, birthDate: CalendarDate? = nil, sex: String? = nil,
+            patronymic: String? = nil, birthDate: CivilDay? = nil, sex: String? = nil,
             phone: String? = nil, district: String? = nil, addressLine: String? = nil
         ) {
             self.personalId = personalId
@@ -42,9 +42,9 @@ public struct ReferralMessage: Sendable, Equatable, Codable {
     /// A child the agency is told about: first name and birth date only.
     public struct Child: Sendable, Equatable, Codable {
         public var firstName: String
-        public var birthDate: CalendarDate
+        public var birthDate: CivilDay
 
-        public init(firstName: String, birthDate: CalendarDate) {
+        public init(firstName: String, birthDate: CivilDay) {
             self.firstName = firstName
             self.birthDate = birthDate
         }
