@@ -174,7 +174,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Curl", "Contract", "TestSupport", "Notification", "Messaging", "Postgres"], exclude: ["Scripts"]),
+        .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Curl", "Contract", "TestSupport", "Notification", "Messaging", "Postgres", "ServiceKit"], exclude: ["Scripts"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "WorkingCalendar", "TestSupport"]),

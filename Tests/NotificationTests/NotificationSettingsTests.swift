@@ -1,0 +1,32 @@
+@testable import Notification
+import ServiceKit
+import Testing
+
+/// The relay settings the service refuses at start, with the variable named.
+@Suite("Notification settings")
+struct NotificationSettingsTests {
+    func settings(_ variables: [String: String]) throws(ConfigurationError) -> NotificationSettings {
+        try NotificationSettings(environment: EnvironmentReader(variables))
+    }
+
+    @Test("a relay login in clear to another machine is refused; STARTTLS, SMTPS or a local relay are accepted")
+    func relayPasswordNeverInClear() throws {
+        let login = ["SMTP_USER": "alerts", "SMTP_PASSWORD": "relay-secret"]
+        let refused = try #require(throws: ConfigurationError.self) {
+            try settings(login.merging(["SMTP_URL": "smtp://relay.example.az:25"]) { $1 })
+        }
+        #expect(refused.variable == "SMTP_STARTTLS")
+        #expect(!refused.description.contains("relay-secret"))
+        #expect(try settings(login.merging(["SMTP_URL": "smtp://relay.example.az:587", "SMTP_STARTTLS": "true"]) { $1 }).smtp.requireStartTLS)
+        #expect(try settings(login.merging(["SMTP_URL": "smtps://relay.example.az:465"]) { $1 }).smtp.username == "alerts")
+        #expect(try settings(login.merging(["SMTP_URL": "smtp://127.0.0.1:2525"]) { $1 }).smtp.username == "alerts")
+        #expect(try settings(["SMTP_URL": "smtp://relay.example.az:25"]).smtp.username == nil)
+    }
+
+    @Test("CA files for the relay and for webhooks are read")
+    func authorities() throws {
+        let read = try settings(["SMTP_CA_FILE": "/etc/relay-ca.pem", "WEBHOOK_CA_FILE": "/etc/hooks-ca.pem"])
+        #expect(read.smtp.caFile == "/etc/relay-ca.pem")
+        #expect(read.webhookCAFile == "/etc/hooks-ca.pem")
+    }
+}
