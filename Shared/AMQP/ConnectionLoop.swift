@@ -394,37 +394,21 @@ final class ConnectionLoop: @unchecked Sendable {
     static func cProperties(_ properties: MessageProperties, arena: CArena) -> amqp_basic_properties_t {
         var result = amqp_basic_properties_t()
         var flags: UInt32 = 0
-        if let value = properties.contentType {
-            result.content_type = arena.bytes(value)
-            flags |= UInt32(AMQP_BASIC_CONTENT_TYPE_FLAG)
+        func set(_ value: String?, _ field: WritableKeyPath<amqp_basic_properties_t, amqp_bytes_t>, _ flag: Int32) {
+            guard let value else { return }
+            result[keyPath: field] = arena.bytes(value)
+            flags |= UInt32(flag)
         }
+        set(properties.contentType, \.content_type, AMQP_BASIC_CONTENT_TYPE_FLAG)
+        set(properties.messageId, \.message_id, AMQP_BASIC_MESSAGE_ID_FLAG)
+        set(properties.type, \.type, AMQP_BASIC_TYPE_FLAG)
+        set(properties.correlationId, \.correlation_id, AMQP_BASIC_CORRELATION_ID_FLAG)
+        set(properties.replyTo, \.reply_to, AMQP_BASIC_REPLY_TO_FLAG)
+        set(properties.userId, \.user_id, AMQP_BASIC_USER_ID_FLAG)
+        set(properties.appId, \.app_id, AMQP_BASIC_APP_ID_FLAG)
         if let value = properties.deliveryMode {
             result.delivery_mode = value
             flags |= UInt32(AMQP_BASIC_DELIVERY_MODE_FLAG)
-        }
-        if let value = properties.messageId {
-            result.message_id = arena.bytes(value)
-            flags |= UInt32(AMQP_BASIC_MESSAGE_ID_FLAG)
-        }
-        if let value = properties.type {
-            result.type = arena.bytes(value)
-            flags |= UInt32(AMQP_BASIC_TYPE_FLAG)
-        }
-        if let value = properties.correlationId {
-            result.correlation_id = arena.bytes(value)
-            flags |= UInt32(AMQP_BASIC_CORRELATION_ID_FLAG)
-        }
-        if let value = properties.replyTo {
-            result.reply_to = arena.bytes(value)
-            flags |= UInt32(AMQP_BASIC_REPLY_TO_FLAG)
-        }
-        if let value = properties.userId {
-            result.user_id = arena.bytes(value)
-            flags |= UInt32(AMQP_BASIC_USER_ID_FLAG)
-        }
-        if let value = properties.appId {
-            result.app_id = arena.bytes(value)
-            flags |= UInt32(AMQP_BASIC_APP_ID_FLAG)
         }
         if let value = properties.timestamp {
             result.timestamp = UInt64(max(0, value.timeIntervalSince1970))
