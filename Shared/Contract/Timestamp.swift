@@ -47,7 +47,8 @@ public enum Timestamp {
                 index += 1
             }
             guard fractionDigits > 0 else { return nil }
-            for _ in fractionDigits..<9 where fractionDigits < 9 { nanoseconds *= 10 }
+            // Digits past the ninth are read and dropped; fewer are scaled up to nanoseconds.
+            for _ in min(fractionDigits, 9)..<9 { nanoseconds *= 10 }
         }
         var offsetSeconds = 0
         if byte(index, is: 90, 122) {

@@ -49,11 +49,20 @@ struct StatusUpdateTests {
         (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "completed", "at": "2026-06-03T06:00:00Z", "officer": true}"#, .invalidField, "officer"),
         (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "declined", "at": "2026-06-03T06:00:00Z"}"#, .invalidField, "note"),
         (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "declined", "at": "2026-06-03T06:00:00Z", "note": "  "}"#, .invalidField, "note"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "declined", "at": "2026-06-03T06:00:00Z", "note": "bad\u0000byte"}"#, .invalidField, "note"),
+        (#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "completed", "at": "2026-06-03T06:00:00Z", "officer": "\u0000"}"#, .invalidField, "officer"),
     ])
     func refusals(json: String, reason: RejectionReason, field: String) {
         let refusal = refusal(json)
         #expect(refusal?.reason == reason, "\(json)")
         #expect(refusal?.detail.hasPrefix("\(field):") == true, "\(String(describing: refusal))")
+    }
+
+    @Test("timestamps with more than nine fraction digits parse, the extra digits dropped")
+    func longFractions() throws {
+        let update = try parse(#"{"schema": "referral-status.v1", "referralId": "\#(referralId)", "status": "acknowledged", "at": "2026-06-03T06:00:00.1234567890123Z"}"#)
+        #expect(update.at == Timestamp.parse("2026-06-03T06:00:00.123456789Z"))
+        #expect(Timestamp.parse("2026-06-03T06:00:00.5Z") == Timestamp.parse("2026-06-03T06:00:00.500Z"))
     }
 
     @Test("bodies over 64 KiB are too large")

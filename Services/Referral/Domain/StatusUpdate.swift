@@ -49,6 +49,8 @@ public struct StatusUpdate: Sendable, Equatable {
         func optionalString(_ key: String) throws(StatusRefusal) -> String? {
             guard let value = object[key], !(value is NSNull) else { return nil }
             guard let text = value as? String else { throw invalid(key, "must be a string") }
+            // The database cannot store U+0000; refused here, with a reason, not dead-lettered later.
+            guard !text.unicodeScalars.contains("\u{0}") else { throw invalid(key, "must not contain U+0000") }
             return text
         }
         func requiredString(_ key: String) throws(StatusRefusal) -> String {
