@@ -4,6 +4,7 @@ import Foundation
 import Postgres
 import TestSupport
 import Testing
+import WorkingCalendar
 
 extension ClusterProcesses {
     /// The services as processes on the real broker and database: records in, referrals out.
@@ -135,6 +136,37 @@ extension ClusterProcesses {
                 let unknownCorrelation = try await sms.publish(unknown, type: MessageType.consent)
                 #expect(try await sms.reply(correlationId: unknownCorrelation)["reason"] as? String == "unknown-reference")
                 await sms.close()
+            }
+        }
+
+        @Test("a consent release that arrives before its case is kept, and the held case is released when it arrives")
+        func consentReleaseBeforeItsCase() async throws {
+            try await TestCluster.with(only: ["referral"]) { (cluster) async throws in
+                let caseId = UUID()
+                let person = PersonDetails(
+                    personalId: nil, firstName: "Əli", lastName: "Məmmədov", patronymic: nil, birthDate: CivilDay("1990-02-14")!,
+                    sex: "male", phone: nil, district: "binagadi", addressLine: nil)
+                let opened = CaseOpened(
+                    caseId: caseId, personId: UUID(), smsReference: "SMS-EARLY-\(UUID().uuidString.prefix(8))", readmittedAt: Date(),
+                    openedAt: Date(), person: person, family: [], needs: ["health"], awaitingConsent: true)
+                let released = CaseConsentReleased(caseId: caseId, releasedAt: Date())
+                func event(_ key: String, _ type: String, _ body: [UInt8]) -> OutgoingMessage {
+                    OutgoingMessage(
+                        exchange: ExchangeName.clusterEvents, routingKey: key,
+                        properties: .persistentJSON(messageId: UUID().uuidString, type: type), body: body)
+                }
+                // The release first, as a redelivery of the case-opened event can make it.
+                let releaseFirst = event(EventRoutingKey.caseConsentReleased, MessageType.caseConsentReleased, try ContractCoding.encode(released))
+                let caseAfter = event(EventRoutingKey.caseOpened, MessageType.caseOpened, try ContractCoding.encode(opened))
+                #expect(try await cluster.broker.publish([releaseFirst]) == [.confirmed])
+                #expect(try await cluster.waitForCount(
+                    "SELECT count(*) FROM referral.early_consent_releases WHERE case_id = $1", [.uuid(caseId)], toBe: 1) == 1)
+                #expect(try await cluster.broker.publish([caseAfter]) == [.confirmed])
+                #expect(try await cluster.waitForCount(
+                    "SELECT count(*) FROM referral.referrals WHERE case_id = $1", [.uuid(caseId)], toBe: 2) == 2)
+                #expect(try await cluster.count(
+                    "SELECT count(*) FROM referral.cases WHERE case_id = $1 AND NOT awaiting_consent", [.uuid(caseId)]) == 1)
+                #expect(try await cluster.count("SELECT count(*) FROM referral.early_consent_releases WHERE case_id = $1", [.uuid(caseId)]) == 0)
             }
         }
 

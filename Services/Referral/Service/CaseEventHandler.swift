@@ -29,7 +29,12 @@ struct CaseEventHandler: MessageHandler {
             let event = try ContractCoding.decode(CaseOpened.self, from: delivery.body)
             guard try store.storeCase(event, body: delivery.body, on: connection) else { return .duplicate }
             if event.awaitingConsent {
-                logger.info("case held awaiting consent; no referral issued", metadata: ["caseId": "\(event.caseId)"])
+                guard try store.takeEarlyRelease(event.caseId, on: connection), let held = try store.releaseCase(event.caseId, on: connection) else {
+                    logger.info("case held awaiting consent; no referral issued", metadata: ["caseId": "\(event.caseId)"])
+                    return .applied
+                }
+                logger.info("consent was released before the case arrived; issuing referrals", metadata: ["caseId": "\(event.caseId)"])
+                try issueReferrals(for: held, on: connection)
                 return .applied
             }
             try issueReferrals(for: event, on: connection)
@@ -37,6 +42,12 @@ struct CaseEventHandler: MessageHandler {
         case MessageType.caseConsentReleased:
             let event = try ContractCoding.decode(CaseConsentReleased.self, from: delivery.body)
             guard let held = try store.releaseCase(event.caseId, on: connection) else {
+                guard try store.caseExists(event.caseId, on: connection) else {
+                    // Its case-opened event is still on the way (a redelivery reordered them).
+                    try store.recordEarlyRelease(event.caseId, on: connection)
+                    logger.info("consent release before its case; kept until the case arrives", metadata: ["caseId": "\(event.caseId)"])
+                    return .applied
+                }
                 logger.info("consent release for a case not held; nothing to issue", metadata: ["caseId": "\(event.caseId)"])
                 return .duplicate
             }

@@ -53,5 +53,13 @@ enum ReferralMigrations {
                 refused_at timestamptz NOT NULL DEFAULT now()
             );
             """),
+        Migration(version: 3, name: "consent releases that arrive before their case", sql: """
+            -- A release handled before its case-opened event (a redelivery can reorder them)
+            -- is kept here and honoured when the case arrives, so the case is never held for good.
+            CREATE TABLE early_consent_releases (
+                case_id uuid PRIMARY KEY,
+                received_at timestamptz NOT NULL DEFAULT now()
+            );
+            """),
     ]
 }

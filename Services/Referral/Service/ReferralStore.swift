@@ -39,6 +39,17 @@ struct ReferralStore: Sendable {
         try !connection.query("SELECT 1 FROM \(prefix).cases WHERE case_id = $1", [.uuid(caseId)]).isEmpty
     }
 
+    /// Keeps a consent release whose case has not arrived yet.
+    func recordEarlyRelease(_ caseId: UUID, on connection: PostgresConnection) throws {
+        try connection.execute(
+            "INSERT INTO \(prefix).early_consent_releases (case_id) VALUES ($1) ON CONFLICT DO NOTHING", [.uuid(caseId)])
+    }
+
+    /// Whether a release for this case came before it (and forgets it: it is used now).
+    func takeEarlyRelease(_ caseId: UUID, on connection: PostgresConnection) throws -> Bool {
+        try connection.execute("DELETE FROM \(prefix).early_consent_releases WHERE case_id = $1", [.uuid(caseId)]) == 1
+    }
+
     /// Records an issued referral; false when the case already has one for that agency.
     func insertReferral(_ message: ReferralMessage, on connection: PostgresConnection) throws -> Bool {
         let inserted = try connection.execute("""
