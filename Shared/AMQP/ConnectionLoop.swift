@@ -58,7 +58,8 @@ final class ConnectionLoop: @unchecked Sendable {
     private var failure: AMQPError?
     private var nextSequence: UInt64 = 1
     private var pending: [UInt64: PendingPublish] = [:]
-    private var sequenceByMessageId: [String: UInt64] = [:]
+    /// Unconfirmed publishes by message id ("" for none): a return names only the id.
+    private var sequencesByMessageId: [String: [UInt64]] = [:]
     private var batches: [Int: Batch] = [:]
     private var nextBatch = 0
     private var blocked = false
@@ -265,20 +266,26 @@ final class ConnectionLoop: @unchecked Sendable {
     }
 
     /// Maps an RPC reply to an error, answering the broker's close so the socket stays sane.
+    /// After the connection is open, such an error has closed the only channel: the loop
+    /// fails as a whole, so its subscriptions and waiting publishes learn it at once.
     private func check(_ reply: amqp_rpc_reply_t, context: String, stage: String? = nil) throws {
+        let error: AMQPError
         switch reply.reply_type {
         case AMQP_RESPONSE_NORMAL:
             return
         case AMQP_RESPONSE_SERVER_EXCEPTION:
-            let error = closeError(method: reply.reply, context: context)
-            throw stage.map { AMQPError.connectFailed(stage: $0, reason: error.description) } ?? error
+            let closed = closeError(method: reply.reply, context: context)
+            if let stage { throw AMQPError.connectFailed(stage: stage, reason: closed.description) }
+            error = closed
         case AMQP_RESPONSE_LIBRARY_EXCEPTION:
             let reason = Self.statusText(reply.library_error)
             if let stage { throw AMQPError.connectFailed(stage: stage, reason: reason) }
-            throw AMQPError.connectionLost("\(context): \(reason)")
+            error = .connectionLost("\(context): \(reason)")
         default:
-            throw AMQPError.connectionLost("\(context): no reply")
+            error = .connectionLost("\(context): no reply")
         }
+        fail(error)
+        throw error
     }
 
     /// Decodes a `channel.close` / `connection.close` and acknowledges it.
@@ -321,7 +328,7 @@ final class ConnectionLoop: @unchecked Sendable {
         let waiting = batches
         batches.removeAll()
         pending.removeAll()
-        sequenceByMessageId.removeAll()
+        sequencesByMessageId.removeAll()
         waitingWhileBlocked.removeAll()
         for batch in waiting.values { batch.continuation.resume(throwing: error) }
         let streams = consumers
@@ -359,6 +366,7 @@ final class ConnectionLoop: @unchecked Sendable {
         guard let state else { return }
         for (index, message) in messages.enumerated() {
             let arena = CArena()
+            let sequence = nextSequence
             var properties = Self.cProperties(message.properties, arena: arena)
             let status = amqp_basic_publish(
                 state, Self.channel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
@@ -367,11 +375,11 @@ final class ConnectionLoop: @unchecked Sendable {
                 fail(.connectionLost("publish: \(Self.statusText(status))"))
                 return
             }
-            let sequence = nextSequence
             nextSequence += 1
-            let messageId = message.properties.messageId ?? "seq-\(sequence)"
+            // Returns are matched by message id, those without one among themselves ("").
+            let messageId = message.properties.messageId ?? ""
             pending[sequence] = PendingPublish(batch: batch, index: index, messageId: messageId)
-            sequenceByMessageId[messageId] = sequence
+            sequencesByMessageId[messageId, default: []].append(sequence)
         }
     }
 
@@ -379,7 +387,10 @@ final class ConnectionLoop: @unchecked Sendable {
         let sequences = multiple ? pending.keys.filter { $0 <= sequence } : [sequence]
         for sequence in sequences {
             guard let entry = pending.removeValue(forKey: sequence) else { continue }
-            sequenceByMessageId.removeValue(forKey: entry.messageId)
+            if var sequences = sequencesByMessageId[entry.messageId] {
+                sequences.removeAll { $0 == sequence }
+                sequencesByMessageId[entry.messageId] = sequences.isEmpty ? nil : sequences
+            }
             guard let batch = batches[entry.batch] else { continue }
             // A returned message is still acked afterwards; the return is what counts.
             batch.outcomes[entry.index] = outcome == .confirmed ? (entry.returned ?? .confirmed) : outcome
@@ -548,7 +559,9 @@ final class ConnectionLoop: @unchecked Sendable {
             }
             let properties = Self.swiftProperties(message.properties)
             amqp_destroy_message(&message)
-            if let messageId = properties.messageId, let sequence = sequenceByMessageId[messageId] {
+            // A return names no delivery tag: when several unconfirmed publishes share its id,
+            // each is reported returned, so a caller retries them all rather than lose one.
+            for sequence in sequencesByMessageId[properties.messageId ?? ""] ?? [] {
                 pending[sequence]?.returned = outcome
             }
         case Method.connectionBlocked:

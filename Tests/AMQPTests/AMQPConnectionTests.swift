@@ -72,6 +72,27 @@ struct AMQPConnectionTests {
         await connection.close()
     }
 
+    @Test("a return is never lost among publishes that share its message id, or that have none")
+    func returnsMatchedBySharedId() async throws {
+        let queue = TestEnvironment.uniqueName("amqp.shared-id")
+        let connection = try await AMQPConnection.connect(configuration(), topology: Topology(queues: [.quorum(queue)]), logger: logger)
+        let nowhere = TestEnvironment.uniqueName("amqp.nowhere")
+        for id in ["same-\(UUID())", nil] as [String?] {
+            var routable = message(queue, 1)
+            var unroutable = message(nowhere, 2)
+            routable.properties.messageId = id
+            unroutable.properties.messageId = id
+            let outcomes = try await connection.publish([routable, unroutable, routable])
+            // The broker names no delivery tag in a return: the unroutable one must be
+            // reported returned; its namesakes may be too (a caller retries them), never the reverse.
+            guard case .returned = outcomes[1] else {
+                Issue.record("unroutable publish reported \(outcomes[1]) (id \(id ?? "none"))")
+                continue
+            }
+        }
+        await connection.close()
+    }
+
     @Test("publishing to a missing exchange fails the connection with the broker's reason")
     func missingExchange() async throws {
         let connection = try await AMQPConnection.connect(configuration(), logger: logger)
