@@ -11,23 +11,16 @@ struct FiredStep: Sendable {
     /// Fired more than `DueStep.lateTolerance` after its moment.
     var late: Bool
 
-    /// A stored audience the contract no longer knows.
-    struct UnknownAudience: Error, CustomStringConvertible {
-        var referralId: UUID
-        var step: Int
-        var audience: String
-        var description: String { "ladder step \(step) of referral \(referralId): unknown audience \(audience)" }
-    }
+    /// Stored audiences the contract no longer knows: left out of the alert and logged,
+    /// so one old row cannot hold up every later step.
+    var unknownAudiences: [String]
 
     init(_ row: PostgresRow) throws {
         let referralId: UUID = try row["referral_id"].decode()
         let step: Int = try row["step"].decode()
-        let audiences = try row["audiences"].decode(String.self).split(separator: ",").map { name in
-            guard let audience = NotificationRequest.Audience(rawValue: String(name)) else {
-                throw UnknownAudience(referralId: referralId, step: step, audience: String(name))
-            }
-            return audience
-        }
+        let names = try row["audiences"].decode(String.self).split(separator: ",").map(String.init)
+        let audiences = names.compactMap(NotificationRequest.Audience.init(rawValue:))
+        unknownAudiences = names.filter { NotificationRequest.Audience(rawValue: $0) == nil }
         due = DueStep(
             referralId: referralId, caseId: try row["case_id"].decode(), agency: try row["agency"].decode(), step: step,
             moment: try row["moment"].decode(), deadline: try row["deadline"].decode(), audiences: audiences,

@@ -132,6 +132,12 @@ final class LadderTimer: Service, Sendable {
         }
         for step in fired {
             (step.late ? firedLate : firedOnTime).increment()
+            if !step.unknownAudiences.isEmpty {
+                logger.error("ladder step names audiences the contract does not know; alerted the others", metadata: [
+                    "referralId": "\(step.due.referralId)", "step": "\(step.due.step)",
+                    "unknownAudiences": "\(step.unknownAudiences.joined(separator: ","))",
+                ])
+            }
             logger.info("escalation fired", metadata: [
                 "referralId": "\(step.due.referralId)", "caseId": "\(step.due.caseId)", "agency": "\(step.due.agency)",
                 "step": "\(step.due.step)", "late": "\(step.late)",
