@@ -21,6 +21,11 @@ struct NotificationSettingsTests {
         #expect(try settings(login.merging(["SMTP_URL": "smtps://relay.example.az:465"]) { $1 }).smtp.username == "alerts")
         #expect(try settings(login.merging(["SMTP_URL": "smtp://127.0.0.1:2525"]) { $1 }).smtp.username == "alerts")
         #expect(try settings(["SMTP_URL": "smtp://relay.example.az:25"]).smtp.username == nil)
+        let inURL = try #require(throws: ConfigurationError.self) {
+            try settings(["SMTP_URL": "smtp://alerts:relay-secret@relay.example.az:587", "SMTP_STARTTLS": "true"])
+        }
+        #expect(inURL.variable == "SMTP_URL")
+        #expect(!inURL.description.contains("relay-secret") && !inURL.debugDescription.contains("relay-secret"))
     }
 
     @Test("CA files for the relay and for webhooks are read")

@@ -25,6 +25,11 @@ struct NotificationSettings: Sendable {
         guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
             throw ConfigurationError(variable: "SMTP_URL", problem: .notAURL, value: url)
         }
+        // Credentials in the URL would bypass the STARTTLS rule below and show in descriptions.
+        guard URLComponents(string: url).map({ $0.user == nil && $0.password == nil }) ?? true else {
+            throw ConfigurationError(
+                variable: "SMTP_URL", problem: .unsafe("must not carry a user or password: set SMTP_USER and SMTP_PASSWORD"), value: "")
+        }
         smtp = SMTPConfiguration(
             url: url, from: environment.string("SMTP_FROM", default: "reintegration@localhost"),
             requireStartTLS: try environment.bool("SMTP_STARTTLS", default: false),
