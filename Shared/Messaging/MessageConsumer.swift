@@ -32,6 +32,8 @@ public final class MessageConsumer: Service, Sendable {
     private let handler: any MessageHandler
     private let logger: Logger
     private let settings: Settings
+    /// `messages_consumed_total` by result, made once rather than per message.
+    private let consumed: [String: Counter]
 
     public init(
         queue: String, consumerClient: AMQPClient, publisher: AMQPClient, pool: PostgresPool, inbox: Inbox,
@@ -45,6 +47,9 @@ public final class MessageConsumer: Service, Sendable {
         self.handler = handler
         self.logger = logger
         self.settings = settings
+        consumed = Dictionary(uniqueKeysWithValues: ["applied", "duplicate", "refused", "redelivered", "failed", "dead-lettered"].map {
+            ($0, Counter(label: "messages_consumed_total", dimensions: [("queue", queue), ("result", $0)]))
+        })
     }
 
     private enum Result: Sendable {
@@ -74,7 +79,7 @@ public final class MessageConsumer: Service, Sendable {
                 let results = try await applyInOneTransaction(batch)
                 await settle(batch, results)
                 return
-            } catch let error as PostgresError where error.kind == .connection || error.isConnectionLoss {
+            } catch let error as PostgresError where error.isConnectionLoss {
                 // The database is unreachable: that is not the messages' fault, so they are
                 // held (unacknowledged, not counted as redeliveries) until it is back.
                 guard batch.allSatisfy(\.isAcknowledgeable), !Task.isCancelled else {
@@ -110,7 +115,7 @@ public final class MessageConsumer: Service, Sendable {
                         }
                         return .handled(try handler.handle(delivery, in: connection))
                     }
-                } catch let error as PostgresError where error.kind == .connection || error.isConnectionLoss {
+                } catch let error as PostgresError where error.isConnectionLoss {
                     throw error
                 } catch {
                     return .failed(String(describing: error))
@@ -124,10 +129,10 @@ public final class MessageConsumer: Service, Sendable {
             switch result {
             case .handled(let outcome):
                 delivery.ack()
-                Counter(label: "messages_consumed_total", dimensions: [("queue", queue), ("result", outcome.label)]).increment()
+                consumed[outcome.label]?.increment()
             case .alreadyApplied:
                 delivery.ack()
-                Counter(label: "messages_consumed_total", dimensions: [("queue", queue), ("result", "redelivered")]).increment()
+                consumed["redelivered"]?.increment()
             case .failed(let reason):
                 await failed(delivery, reason: reason)
             }
@@ -142,7 +147,7 @@ public final class MessageConsumer: Service, Sendable {
         ]
         guard attempt >= settings.deliveryLimit else {
             logger.warning("message handling failed; it will be redelivered", metadata: metadata)
-            Counter(label: "messages_consumed_total", dimensions: [("queue", queue), ("result", "failed")]).increment()
+            consumed["failed"]?.increment()
             // A short pause so a failing dependency is not hammered.
             try? await Task.sleep(for: .milliseconds(min(2000, 50 << min(attempt, 6))))
             delivery.nack(requeue: true)
@@ -160,10 +165,14 @@ public final class MessageConsumer: Service, Sendable {
                 delivery.ack()
                 metadata["deadLetterQueue"] = "\(QueueName.deadLetter(of: queue))"
                 logger.error("message dead-lettered after its last allowed delivery", metadata: metadata)
-                Counter(label: "messages_consumed_total", dimensions: [("queue", queue), ("result", "dead-lettered")]).increment()
+                consumed["dead-lettered"]?.increment()
                 return
             }
-        } catch {}
+            metadata["deadLetterOutcome"] = "\(outcome.map(\.description).joined(separator: ","))"
+        } catch {
+            metadata["deadLetterError"] = "\(error)"
+        }
+        logger.warning("could not dead-letter the message with its reason; requeued", metadata: metadata)
         // The broker's own delivery limit dead-letters it if this keeps failing.
         delivery.nack(requeue: true)
     }

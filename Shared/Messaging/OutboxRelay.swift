@@ -46,9 +46,6 @@ public final class OutboxRelay: Service, Sendable {
         retried = Counter(label: "outbox_retried_total", dimensions: [("schema", outbox.schema)])
     }
 
-    /// Wakes the relay (for callers in the same process that just committed messages).
-    public func nudge() { wake.signal() }
-
     public func run() async throws {
         let listener = PostgresListener(configuration: listenerConfiguration, channels: [outbox.channel], logger: logger)
         let events = listener.events()

@@ -15,7 +15,7 @@ extension OutgoingMessage {
         var properties = delivery.properties
         properties.headers[RejectionHeader.reason] = .string(reason.rawValue)
         properties.headers[RejectionHeader.detail] = .string(String(detail.prefix(1000)))
-        properties.headers[RejectionHeader.rejectedAt] = .string(ISO8601DateFormatter().string(from: Date()))
+        properties.headers[RejectionHeader.rejectedAt] = .string(Timestamp.format(Date()))
         if let userId = properties.userId {
             properties.headers[RejectionHeader.originalUserId] = .string(userId)
             properties.userId = nil
