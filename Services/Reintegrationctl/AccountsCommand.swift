@@ -85,10 +85,15 @@ struct AccountsCommand: AsyncParsableCommand {
                 print(password)
                 return
             }
-            let created = FileManager.default.createFile(
-                atPath: passwordFile, contents: Data((password + "\n").utf8), attributes: [.posixPermissions: 0o600])
-            // createFile keeps the mode of an existing file: tighten it in any case.
-            guard created, (try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passwordFile)) != nil else {
+            // Made 0600 before any byte is written, never through a symbolic link, and
+            // removed again when the write fails half way.
+            let descriptor = open(passwordFile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            let bytes = Array((password + "\n").utf8)
+            let written = descriptor >= 0 && fchmod(descriptor, 0o600) == 0
+                && bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == bytes.count
+            if descriptor >= 0 { close(descriptor) }
+            guard written else {
+                if descriptor >= 0 { unlink(passwordFile) }
                 throw CommandFailure(description: "could not write --password-file; the password of \(account) was changed: run rotate again", code: 73)
             }
         }

@@ -57,6 +57,29 @@ struct EscalationBench: AsyncParsableCommand {
         database: PostgresConfiguration, open: Int, due: Int, pid: Int32?, logger: Logger, progress: (String) -> Void
     ) async throws -> Figures {
         let pool = PostgresPool(configuration: database, size: 1, logger: logger)
+        do {
+            let figures = try await seedAndMeasure(pool: pool, open: open, due: due, pid: pid, progress: progress)
+            try await removeBenchRows(pool: pool)
+            await pool.shutdown()
+            return figures
+        } catch {
+            // Seeded steps left behind would fire for real a month from now.
+            try? await removeBenchRows(pool: pool)
+            await pool.shutdown()
+            throw error
+        }
+    }
+
+    private static func removeBenchRows(pool: PostgresPool) async throws {
+        try await pool.withConnection { connection in
+            try connection.execute("DELETE FROM escalation.escalation_events WHERE agency = 'bench'")
+            try connection.execute("DELETE FROM escalation.ladder_steps WHERE agency = 'bench'")
+        }
+    }
+
+    private static func seedAndMeasure(
+        pool: PostgresPool, open: Int, due: Int, pid: Int32?, progress: (String) -> Void
+    ) async throws -> Figures {
         let insert = """
             INSERT INTO escalation.ladder_steps (referral_id, step, moment, deadline, audiences, cancelled_by, agency, case_id, person_initials)
             SELECT gen_random_uuid(), 1, %@, %@, ARRAY['focal-points'], ARRAY['acknowledged'], 'bench', gen_random_uuid(), 'B. B.'
@@ -93,15 +116,9 @@ struct EscalationBench: AsyncParsableCommand {
         for (milliseconds, _) in delays { latencies.record(milliseconds: milliseconds) }
         let lastFired = delays.map(\.1).max() ?? moment.timeIntervalSince1970
         let span = max(0.001, lastFired - moment.timeIntervalSince1970)
-        let figures = Figures(
+        return Figures(
             fired: delays.count, rate: Double(delays.count) / span, p50: latencies.percentile(0.5),
             p99: latencies.percentile(0.99), maximum: latencies.percentile(1.0), memoryBefore: memoryBefore, memoryAfter: rss(pid))
-        try await pool.withConnection { connection in
-            try connection.execute("DELETE FROM escalation.escalation_events WHERE agency = 'bench'")
-            try connection.execute("DELETE FROM escalation.ladder_steps WHERE agency = 'bench'")
-        }
-        await pool.shutdown()
-        return figures
     }
 
     private static func rss(_ pid: Int32?) -> String? {
