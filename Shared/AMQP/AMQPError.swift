@@ -34,16 +34,3 @@ public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
-
-/// A publish the broker did not take: returned as unroutable, or nacked.
-public struct AMQPPublishError: Error, Sendable, CustomStringConvertible {
-    public var messageId: String
-    public var outcome: PublishOutcome
-
-    public init(messageId: String, outcome: PublishOutcome) {
-        self.messageId = messageId
-        self.outcome = outcome
-    }
-
-    public var description: String { "publish of message \(messageId) not confirmed: \(outcome)" }
-}

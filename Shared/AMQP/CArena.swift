@@ -23,14 +23,6 @@ final class CArena {
         return amqp_bytes_t(len: data.count, bytes: pointer)
     }
 
-    func cString(_ string: String) -> UnsafePointer<CChar> {
-        let utf8 = Array(string.utf8CString)
-        let pointer = malloc(utf8.count)!
-        allocations.append(pointer)
-        utf8.withUnsafeBytes { pointer.copyMemory(from: $0.baseAddress!, byteCount: utf8.count) }
-        return UnsafePointer(pointer.assumingMemoryBound(to: CChar.self))
-    }
-
     func table(_ values: [String: AMQPFieldValue]) -> amqp_table_t {
         guard !values.isEmpty else { return amqp_table_t(num_entries: 0, entries: nil) }
         let size = MemoryLayout<amqp_table_entry_t>.stride * values.count

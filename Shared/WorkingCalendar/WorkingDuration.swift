@@ -36,14 +36,6 @@ public enum WorkingDuration: Sendable, Hashable, Codable, CustomStringConvertibl
         }
     }
 
-    /// The number, whatever its unit.
-    public var amount: Int {
-        switch self {
-        case .workingDays(let days): days
-        case .seconds(let seconds): seconds
-        }
-    }
-
     public var description: String {
         switch self {
         case .workingDays(let days): "\(days) working day\(abs(days) == 1 ? "" : "s")"

@@ -13,7 +13,7 @@ struct FieldChecker {
     private(set) var problems: [FieldProblem] = []
 
     init(now: Date) {
-        today = BakuCalendar.localDate(of: now)
+        today = IntakeVocabulary.bakuCalendar.localDay(of: now)
     }
 
     mutating func report(_ field: String, _ problem: String) {

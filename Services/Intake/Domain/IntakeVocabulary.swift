@@ -24,4 +24,7 @@ enum IntakeVocabulary {
     /// How far ahead of the receiver's clock `readmittedAt` may be (clock skew, time zones).
     static let readmittedAtMaximumLead: Double = 86_400
     static let earliestReadmissionDate = CivilDay(ordinal: 10_957)  // 2000-01-01
+    /// "Today" and "in the future" are decided on the Asia/Baku calendar, whatever the
+    /// server's own time zone (holidays do not matter to intake).
+    static let bakuCalendar = WorkingCalendar()
 }

@@ -37,16 +37,4 @@ enum JSONValue: Sendable, Equatable {
             self = .null
         }
     }
-
-    /// The contract's name for the value's JSON type, for "must be …" problems.
-    var typeName: String {
-        switch self {
-        case .object: "an object"
-        case .array: "an array"
-        case .string: "a string"
-        case .number: "a number"
-        case .bool: "a boolean"
-        case .null: "null"
-        }
-    }
 }

@@ -61,7 +61,7 @@ struct ReadmissionRules {
             check.report(field, "is more than 1 day in the future")
             return nil
         }
-        if BakuCalendar.localDate(of: date) < IntakeVocabulary.earliestReadmissionDate {
+        if IntakeVocabulary.bakuCalendar.localDay(of: date) < IntakeVocabulary.earliestReadmissionDate {
             check.report(field, "is before \(IntakeVocabulary.earliestReadmissionDate)")
             return nil
         }
