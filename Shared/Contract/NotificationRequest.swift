@@ -13,6 +13,14 @@ public struct NotificationRequest: Sendable, Codable, Equatable {
         case operatorReport = "operator"
     }
 
+    /// What an operator report is about.
+    public enum OperatorProblem: String, Sendable, Codable, CaseIterable {
+        /// A delivery kept failing and was given up after its retries.
+        case deliveryFailed = "delivery-failed"
+        /// An alert found no active person for its audiences: nobody was told.
+        case noRecipient = "no-recipient"
+    }
+
     public enum Audience: String, Sendable, Codable, CaseIterable {
         case focalPoints = "focal-points"
         case workingGroupMembers = "working-group-members"
@@ -35,12 +43,14 @@ public struct NotificationRequest: Sendable, Codable, Equatable {
     /// Seconds past the deadline when the request was made (0 when not late).
     public var lateBySeconds: Int?
     public var personInitials: String?
+    /// For operator reports: what went wrong (absent in reports from before it existed: a failed delivery).
+    public var problem: OperatorProblem?
     public var requestedAt: Date
 
     public init(
         kind: Kind, deliveryKey: String, audiences: [Audience], agency: String? = nil,
         caseId: UUID? = nil, referralId: UUID? = nil, step: Int? = nil, deadline: Date? = nil,
-        lateBySeconds: Int? = nil, personInitials: String? = nil, requestedAt: Date
+        lateBySeconds: Int? = nil, personInitials: String? = nil, problem: OperatorProblem? = nil, requestedAt: Date
     ) {
         self.kind = kind
         self.deliveryKey = deliveryKey
@@ -52,6 +62,7 @@ public struct NotificationRequest: Sendable, Codable, Equatable {
         self.deadline = deadline
         self.lateBySeconds = lateBySeconds
         self.personInitials = personInitials
+        self.problem = problem
         self.requestedAt = requestedAt
     }
 }

@@ -39,6 +39,24 @@ struct AlertRenderingTests {
         #expect(!alert.body.contains("{{") && !alert.body.contains("&#"))
     }
 
+    @Test("operator reports say what went wrong: a delivery given up, or an alert that reached nobody", arguments: AlertLanguage.allCases)
+    func operatorReportsNameTheirProblem(language: AlertLanguage) throws {
+        var failed = NotificationFixtures.escalation(step: 3, audiences: [.operators])
+        failed.kind = .operatorReport
+        failed.problem = .deliveryFailed
+        var nobody = failed
+        nobody.problem = .noRecipient
+        let failedAlert = try templates.render(failed, language: language)
+        let nobodyAlert = try templates.render(nobody, language: language)
+        #expect(failedAlert.subject != nobodyAlert.subject)
+        #expect(failedAlert.body.contains("delivery_attempts"))
+        #expect(nobodyAlert.body.contains("reintegrationctl directory"))
+        #expect(!nobodyAlert.body.contains("delivery_attempts"))
+        // A report from before the problem was named reads as a failed delivery.
+        failed.problem = nil
+        #expect(try templates.render(failed, language: language) == failedAlert)
+    }
+
     /// Whatever the request carries, the output must not look like it names the person.
     @Test(arguments: AlertLanguage.allCases)
     func renderedOutputHasNoPersonalDataBeyondInitials(language: AlertLanguage) throws {

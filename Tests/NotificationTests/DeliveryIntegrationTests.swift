@@ -114,6 +114,32 @@ struct DeliveryIntegrationTests {
         }
     }
 
+    @Test("an alert that reaches nobody is reported to the operators, once, and a report about it is not reported again")
+    func alertReachingNobodyIsReported() async throws {
+        let harness = try await NotificationTestHarness(smtpPort: 1)
+        try await harness.run {
+            // Nobody represents the labour ministry in this directory.
+            try await harness.add([NotificationFixtures.focalPoint("fp@health.example.az")])
+            var request = NotificationFixtures.escalation(step: 3, audiences: [.focalPoints])
+            request.agency = "labour"
+            #expect(try await harness.receive(request) == .applied)
+            #expect(try await harness.receive(request) == .duplicate)
+            let reports = try await harness.outbox()
+            #expect(reports.count == 1)
+            let report = try #require(reports.first)
+            #expect(report.routingKey == "notification.operator")
+            #expect(report.request.kind == .operatorReport)
+            #expect(report.request.problem == .noRecipient)
+            #expect(report.request.referralId == NotificationFixtures.referralId)
+            #expect(report.request.agency == "labour")
+            #expect(report.request.personInitials == nil, "ids only")
+
+            // No operator in the directory either: the report reaches nobody, and that is not reported again.
+            #expect(try await harness.receive(report.request) == .applied)
+            #expect(try await harness.outbox().count == 1)
+        }
+    }
+
     @Test func webhookServerErrorsAreRetriedAndClientErrorsAreNot() async throws {
         let smtp = try PythonTestServer(script: "smtp_sink.py")
         let hooks = try PythonTestServer(script: "webhook_receiver.py", arguments: ["--secret", NotificationFixtures.webhookSecret])

@@ -95,6 +95,7 @@ public struct AlertTemplates: Sendable {
         if let referralId = request.referralId { values["referralId"] = referralId.uuidString.lowercased() }
         if let agency = request.agency { values["agency"] = agency }
         if let initials = request.personInitials { values["initials"] = initials }
+        if request.problem == .noRecipient { values["noRecipient"] = true }
         if let deadline = request.deadline { values["deadline"] = AlertFormatting.deadline(deadline) }
         if let step = request.step {
             values["step"] = step

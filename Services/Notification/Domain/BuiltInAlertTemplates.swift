@@ -68,9 +68,9 @@ enum BuiltInAlertTemplates {
             This message names the person by initials only.
             """#,
         "operator.az.mustache": #"""
-            [Reinteqrasiya] Bildiriş çatdırıla bilmədi ({{deliveryKey}})
+            [Reinteqrasiya] {{#noRecipient}}Xəbərdarlıq heç kimə çatmadı{{/noRecipient}}{{^noRecipient}}Bildiriş çatdırıla bilmədi{{/noRecipient}} ({{deliveryKey}})
 
-            Bildiriş təkrar cəhdlərdən sonra çatdırıla bilmədi.
+            {{#noRecipient}}Xəbərdarlığın auditoriyası üçün kataloqda aktiv şəxs tapılmadı, ona görə heç kimə bildirilmədi. Müvafiq şəxsləri əlavə edin və ya aktivləşdirin (reintegrationctl directory).{{/noRecipient}}{{^noRecipient}}Bildiriş təkrar cəhdlərdən sonra çatdırıla bilmədi.{{/noRecipient}}
 
             Hesabat:       {{deliveryKey}}
             {{#caseId}}
@@ -83,12 +83,12 @@ enum BuiltInAlertTemplates {
             Qurum:         {{agency}}
             {{/agency}}
 
-            Bütün cəhdlər bildiriş sxemində (delivery_attempts) qeydə alınıb.
+            {{^noRecipient}}Bütün cəhdlər bildiriş sxemində (delivery_attempts) qeydə alınıb.{{/noRecipient}}
             """#,
         "operator.en.mustache": #"""
-            [Reintegration] A notification could not be delivered ({{deliveryKey}})
+            [Reintegration] {{#noRecipient}}An alert reached nobody{{/noRecipient}}{{^noRecipient}}A notification could not be delivered{{/noRecipient}} ({{deliveryKey}})
 
-            A notification kept failing and was given up after its retries.
+            {{#noRecipient}}An alert found no active person in the directory for its audiences, so nobody was told. Add or activate the people concerned (reintegrationctl directory).{{/noRecipient}}{{^noRecipient}}A notification kept failing and was given up after its retries.{{/noRecipient}}
 
             Report:    {{deliveryKey}}
             {{#caseId}}
@@ -101,7 +101,7 @@ enum BuiltInAlertTemplates {
             Agency:    {{agency}}
             {{/agency}}
 
-            Every attempt is recorded in the notification schema (delivery_attempts).
+            {{^noRecipient}}Every attempt is recorded in the notification schema (delivery_attempts).{{/noRecipient}}
             """#,
     ]
 }

@@ -104,7 +104,9 @@ final class DeliveryWorker: Service, Sendable {
             let pausedUntil = try store.record(
                 result, for: delivery, startedAt: startedAt, finishedAt: finishedAt, retryAt: retryAt, circuit: circuit, on: connection)
             if case .failed = result, retryAt == nil, delivery.request.kind != .operatorReport {
-                try Self.reportToOperators(delivery, at: finishedAt, outbox: outbox, on: connection)
+                try OperatorReport.enqueue(
+                    about: delivery.request, key: "operator-report:\(delivery.id.uuidString.lowercased())", problem: .deliveryFailed,
+                    at: finishedAt, outbox: outbox, on: connection)
             }
             return pausedUntil
         }.map { pausedUntil in
@@ -158,19 +160,5 @@ final class DeliveryWorker: Service, Sendable {
                 logger.error("alert delivery given up", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             }
         }
-    }
-
-    /// Enqueues an operator report about a delivery that finally failed.
-    static func reportToOperators(_ delivery: ClaimedDelivery, at now: Date, outbox: Outbox, on connection: PostgresConnection) throws {
-        let original = delivery.request
-        let report = NotificationRequest(
-            kind: .operatorReport, deliveryKey: "operator-report:\(delivery.id.uuidString.lowercased())", audiences: [.operators],
-            agency: original.agency, caseId: original.caseId, referralId: original.referralId, step: original.step,
-            requestedAt: now)
-        let message = OutgoingMessage(
-            exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.notification(.operatorReport),
-            properties: .persistentJSON(messageId: report.deliveryKey, type: MessageType.notificationRequest),
-            body: try ContractCoding.encode(report))
-        try outbox.enqueue(message, on: connection)
     }
 }

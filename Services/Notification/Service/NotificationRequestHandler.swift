@@ -7,7 +7,8 @@ import NotificationDomain
 import Postgres
 
 /// Records each alert request once per delivery key and plans its deliveries: one per
-/// active person and channel the audiences resolve to. A repeated request adds nothing.
+/// active person and channel the audiences resolve to. A repeated request adds nothing; a
+/// request that reaches nobody is reported to the operators.
 struct NotificationRequestHandler: MessageHandler {
     let schema: String
     let store: DeliveryStore
@@ -54,6 +55,12 @@ struct NotificationRequestHandler: MessageHandler {
         let created = try store.createDeliveries(key: request.deliveryKey, targets: targets, dueAt: dueAt(for: request), on: connection)
         if targets.isEmpty {
             logger.warning("alert request reaches nobody: no active recipient for its audiences", metadata: metadata)
+            // Nobody was told: the operators are, once per request (never about their own reports).
+            if request.kind != .operatorReport {
+                try OperatorReport.enqueue(
+                    about: request, key: "operator-report:no-recipient:\(request.deliveryKey)", problem: .noRecipient,
+                    at: now(), outbox: Outbox(schema: schema), on: connection)
+            }
         }
         logger.info("alert request recorded", metadata: metadata.merging(["deliveries": "\(created)"]) { $1 })
         return .applied
