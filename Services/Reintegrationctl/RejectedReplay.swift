@@ -66,8 +66,11 @@ extension RejectedCommand {
                         // Unacknowledged: closing returns the message to the rejected queue.
                         await reader.close()
                         let failure = BrokerFailure.describe(error, doing: "replaying")
-                        let code = failure.code == 77 || failure.code == 65 ? failure.code : 75
-                        throw CommandFailure(description: "\(failure.description); the message stays in \(queue.queueName)", code: code)
+                        // Refused (77), bad data (65) or a missing exchange (66) will not pass on a retry.
+                        let code = [65, 66, 75, 77].contains(failure.code) ? failure.code : 75
+                        let stays = "; the message stays in \(queue.queueName)"
+                        throw CommandFailure(
+                            description: failure.description.hasSuffix(stays) ? failure.description : failure.description + stays, code: code)
                     }
                 }
             }
