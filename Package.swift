@@ -151,6 +151,7 @@ let package = Package(
         .executableTarget(
             name: "Reintegrationctl",
             dependencies: [
+                "ReferralDomain",
                 "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -180,6 +181,6 @@ let package = Package(
         .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "WorkingCalendar", "TestSupport"]),
         .testTarget(name: "ReferralTests", dependencies: ["ReferralDomain", "Contract", "WorkingCalendar", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "TestSupport", "WorkingCalendar"]),
-        .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "WorkingCalendar"]),
+        .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "ReferralDomain", "WorkingCalendar"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import ReferralDomain
 import WorkingCalendar
 
 /// The open referrals past a deadline at one moment, grouped by agency.

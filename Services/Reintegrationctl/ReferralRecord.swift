@@ -1,4 +1,5 @@
 import Foundation
+import ReferralDomain
 
 /// One referral with the moments the report and the overdue list are computed from.
 ///

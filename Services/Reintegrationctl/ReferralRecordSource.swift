@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import ReferralDomain
 
 /// Reads referral records from the referral service's schema.
 enum ReferralRecordSource {

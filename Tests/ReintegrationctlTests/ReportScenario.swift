@@ -1,4 +1,5 @@
 import Foundation
+import ReferralDomain
 import WorkingCalendar
 
 @testable import Reintegrationctl
