@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "AMQP", "Postgres", "Messaging", "Contract",
+                "AMQP", "Postgres", "Messaging", "Contract", "WorkingCalendar",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -175,7 +175,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Curl", "Contract", "TestSupport", "Notification", "Messaging", "Postgres", "ServiceKit"], exclude: ["Scripts"]),
+        .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Curl", "Contract", "TestSupport", "Notification", "Messaging", "Postgres", "ServiceKit", "WorkingCalendar"], exclude: ["Scripts"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "WorkingCalendar", "TestSupport"]),

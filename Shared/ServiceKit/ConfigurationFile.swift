@@ -1,4 +1,5 @@
 import Foundation
+import WorkingCalendar
 
 /// A configuration file named by an environment variable (policies, holidays, districts).
 public enum ConfigurationFile {
@@ -9,6 +10,13 @@ public enum ConfigurationFile {
             throw UnreadableConfigurationFile(variable: variable, path: path)
         }
         return Array(data)
+    }
+
+    /// The public holidays every service counts working days with: `WORKING_CALENDAR_FILE`,
+    /// else the built-in Baku calendar.
+    public static func workingCalendar(in environment: EnvironmentReader) throws -> WorkingCalendar {
+        try contents(of: "WORKING_CALENDAR_FILE", in: environment).map { bytes in try WorkingCalendar.load(holidaysJSON: bytes) }
+            ?? WorkingCalendar()
     }
 }
 

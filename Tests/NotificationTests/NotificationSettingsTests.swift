@@ -1,6 +1,7 @@
 @testable import Notification
 import ServiceKit
 import Testing
+import WorkingCalendar
 
 /// The relay settings the service refuses at start, with the variable named.
 @Suite("Notification settings")
@@ -33,5 +34,15 @@ struct NotificationSettingsTests {
         let read = try settings(["SMTP_CA_FILE": "/etc/relay-ca.pem", "WEBHOOK_CA_FILE": "/etc/hooks-ca.pem"])
         #expect(read.smtp.caFile == "/etc/relay-ca.pem")
         #expect(read.webhookCAFile == "/etc/hooks-ca.pem")
+    }
+
+    @Test("reminders are held through the configured holidays, not only the built-in ones")
+    func holidaysFromTheCalendar() throws {
+        let holiday = try #require(CivilDay("2026-06-03"))
+        let read = try NotificationSettings(
+            environment: EnvironmentReader(["NOTIFICATION_WORKING_HOURS": "09:00-18:00"]),
+            calendar: WorkingCalendar(holidays: [holiday]))
+        let hours = try #require(read.workingHours)
+        #expect(!hours.calendar.isWorkingDay(holiday))
     }
 }

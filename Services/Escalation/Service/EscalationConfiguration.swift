@@ -14,8 +14,7 @@ struct EscalationConfiguration: Sendable {
     init(_ environment: EnvironmentReader) throws {
         policy = try ConfigurationFile.contents(of: "ESCALATION_POLICY_FILE", in: environment)
             .map { bytes in try EscalationPolicy.load(json: bytes) } ?? .default
-        calendar = try ConfigurationFile.contents(of: "WORKING_CALENDAR_FILE", in: environment)
-            .map { bytes in try WorkingCalendar.load(holidaysJSON: bytes) } ?? WorkingCalendar()
+        calendar = try ConfigurationFile.workingCalendar(in: environment)
         timer = LadderTimer.Settings()
         timer.batchSize = try environment.int("ESCALATION_FIRING_BATCH", default: timer.batchSize, range: 1...5_000)
         timer.workers = try environment.int("ESCALATION_FIRING_WORKERS", default: timer.workers, range: 1...16)

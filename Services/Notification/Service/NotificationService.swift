@@ -17,7 +17,8 @@ enum NotificationService {
             defaultHTTPPort: 8084,
             migrations: NotificationMigrations.all,
             configure: { environment in
-                let settings = try NotificationSettings(environment: environment)
+                let settings = try NotificationSettings(
+                    environment: environment, calendar: try ConfigurationFile.workingCalendar(in: environment))
                 return (settings, try AlertTemplates.load(directory: settings.templatesDirectory))
             },
             topology: { settings, _ in ClusterTopology.notification(deliveryLimit: settings.deliveryLimit) },

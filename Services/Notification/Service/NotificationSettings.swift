@@ -2,6 +2,7 @@ import Curl
 import Foundation
 import NotificationDomain
 import ServiceKit
+import WorkingCalendar
 
 /// The notification service's own configuration, from the environment.
 struct NotificationSettings: Sendable {
@@ -20,7 +21,9 @@ struct NotificationSettings: Sendable {
     /// The folder of editable templates when `NOTIFICATION_TEMPLATES_DIR` is unset.
     static let defaultTemplatesDirectory = "Services/Notification/Templates"
 
-    init(environment: EnvironmentReader) throws(ConfigurationError) {
+    /// `calendar` holds the holidays reminders wait through (`WORKING_CALENDAR_FILE`, as for
+    /// the referral and escalation services).
+    init(environment: EnvironmentReader, calendar: WorkingCalendar = WorkingCalendar()) throws(ConfigurationError) {
         let url = environment.string("SMTP_URL", default: "smtp://127.0.0.1:2525")
         guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
             throw ConfigurationError(variable: "SMTP_URL", problem: .notAURL, value: url)
@@ -45,7 +48,7 @@ struct NotificationSettings: Sendable {
         webhookCAFile = environment.string("WEBHOOK_CA_FILE")
         templatesDirectory = environment.string("NOTIFICATION_TEMPLATES_DIR", default: Self.defaultTemplatesDirectory)
         if let hours = environment.string("NOTIFICATION_WORKING_HOURS"), !["off", "false", ""].contains(hours.lowercased()) {
-            guard let parsed = WorkingHours(hours) else {
+            guard let parsed = WorkingHours(hours, calendar: calendar) else {
                 throw ConfigurationError(variable: "NOTIFICATION_WORKING_HOURS", problem: .notOneOf(["HH:MM-HH:MM", "off"]), value: hours)
             }
             workingHours = parsed

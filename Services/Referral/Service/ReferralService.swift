@@ -10,8 +10,7 @@ enum ReferralService {
     static func configuration(_ environment: EnvironmentReader) throws -> (ReferralPolicy, WorkingCalendar) {
         let policy = try ConfigurationFile.contents(of: "REFERRAL_POLICY_FILE", in: environment)
             .map { bytes in try ReferralPolicy.load(json: bytes) } ?? .default
-        let calendar = try ConfigurationFile.contents(of: "WORKING_CALENDAR_FILE", in: environment)
-            .map { bytes in try WorkingCalendar.load(holidaysJSON: bytes) } ?? WorkingCalendar()
+        let calendar = try ConfigurationFile.workingCalendar(in: environment)
         return (policy, calendar)
     }
 
