@@ -36,7 +36,7 @@ public struct MailMessage: Sendable, Equatable {
         let lines = [
             "From: <\(Self.headerSafe(from))>",
             "To: <\(Self.headerSafe(to))>",
-            "Subject: =?UTF-8?B?\(Data(Self.headerSafe(subject).utf8).base64EncodedString())?=",
+            "Subject: " + Self.encodedWords(Self.headerSafe(subject)).joined(separator: "\r\n "),
             "Date: \(formatter.string(from: date))",
             "Message-ID: \(Self.headerSafe(messageId))",
             "MIME-Version: 1.0",
@@ -47,6 +47,22 @@ public struct MailMessage: Sendable, Equatable {
             "",
         ]
         return Array(lines.joined(separator: "\r\n").utf8)
+    }
+
+    /// RFC 2047 base64 encoded-words of at most 75 characters each (45 bytes of text),
+    /// split between characters, never inside one, so a long subject in any script folds
+    /// onto continuation lines that every mail reader joins back.
+    static func encodedWords(_ text: String) -> [String] {
+        let maximumBytes = 45
+        var chunks: [[UInt8]] = [[]]
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if !chunks[chunks.count - 1].isEmpty, chunks[chunks.count - 1].count + bytes.count > maximumBytes {
+                chunks.append([])
+            }
+            chunks[chunks.count - 1].append(contentsOf: bytes)
+        }
+        return chunks.map { "=?UTF-8?B?\(Data($0).base64EncodedString())?=" }
     }
 
     /// Header values never carry line breaks (no header injection).

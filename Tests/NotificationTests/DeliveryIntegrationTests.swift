@@ -2,6 +2,7 @@ import Contract
 import Foundation
 @testable import Notification
 import NotificationDomain
+import Postgres
 import Testing
 
 /// The handler and worker against the real test database, a real SMTP server and a real
@@ -76,6 +77,31 @@ struct DeliveryIntegrationTests {
             #expect(try await harness.statuses() == ["sent": 1])
             #expect(try smtp.records().count == 1)
             #expect(try await harness.attempts().last?.result == "sent")
+            #expect(try await harness.outbox().isEmpty)
+        }
+    }
+
+    @Test("a delivery held for days still gets its retries: the window starts at its first attempt")
+    func retryWindowStartsAtTheFirstAttempt() async throws {
+        let smtp = try PythonTestServer(script: "smtp_sink.py")
+        let harness = try await NotificationTestHarness(
+            smtpPort: smtp.port,
+            retry: RetryPolicy(maximumAge: .seconds(60), initialDelay: .milliseconds(100), maximumDelay: .milliseconds(400)))
+        try await harness.run {
+            try await harness.add([Recipient(name: "Chair", role: .chair, email: "chair@example.az", language: .en)])
+            try await harness.receive(NotificationFixtures.escalation(step: 4, audiences: [.chair]))
+            // As if held to working hours over a long weekend: planned three days ago.
+            let schema = PostgresIdentifier.quoted(harness.schema)
+            try await harness.pool.withConnection { connection in
+                try connection.execute("UPDATE \(schema).deliveries SET created_at = now() - interval '3 days'")
+            }
+            try await harness.deliver(until: { try await !harness.attempts().isEmpty })
+            #expect(try await harness.attempts().map(\.result) == ["transient"])
+            #expect(try await harness.statuses() == ["pending": 1])
+
+            try await smtp.start()
+            try await harness.deliver(until: { try await harness.statuses()["sent"] == 1 })
+            #expect(try await harness.statuses() == ["sent": 1])
             #expect(try await harness.outbox().isEmpty)
         }
     }

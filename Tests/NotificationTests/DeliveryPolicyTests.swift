@@ -15,7 +15,7 @@ struct DeliveryPolicyTests {
             #expect(base >= previousUpperBound || base == 3600)
             previousUpperBound = base
             for _ in 0..<20 {
-                guard case .retry(let at) = policy.decision(afterAttempt: attempt, failure: .transient, createdAt: created, now: created)
+                guard case .retry(let at) = policy.decision(afterAttempt: attempt, failure: .transient, firstAttemptAt: created, now: created)
                 else {
                     Issue.record("attempt \(attempt) should be retried")
                     return
@@ -24,14 +24,14 @@ struct DeliveryPolicyTests {
                 #expect(delay >= base / 2 && delay <= base)
             }
         }
-        #expect(policy.decision(afterAttempt: policy.maximumAttempts, failure: .transient, createdAt: created, now: created) == .giveUp)
+        #expect(policy.decision(afterAttempt: policy.maximumAttempts, failure: .transient, firstAttemptAt: created, now: created) == .giveUp)
     }
 
     @Test func retriesEndAtTheMaximumAgeAndPermanentFailuresAreNotRetried() {
         let policy = RetryPolicy()
         let late = created.addingTimeInterval(24 * 3600 - 10)
-        #expect(policy.decision(afterAttempt: 2, failure: .transient, createdAt: created, now: late) == .giveUp)
-        #expect(policy.decision(afterAttempt: 1, failure: .permanent, createdAt: created, now: created) == .giveUp)
+        #expect(policy.decision(afterAttempt: 2, failure: .transient, firstAttemptAt: created, now: late) == .giveUp)
+        #expect(policy.decision(afterAttempt: 1, failure: .permanent, firstAttemptAt: created, now: created) == .giveUp)
     }
 
     @Test func failureClasses() {

@@ -5,7 +5,8 @@ import Foundation
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first one included.
     public var maximumAttempts: Int
-    /// No retry is scheduled later than this after the delivery was created.
+    /// No retry is scheduled later than this after the delivery's first attempt (not its
+    /// creation: a reminder held over a weekend still gets its whole window).
     public var maximumAge: Duration
     /// The delay before the second attempt (before jitter).
     public var initialDelay: Duration
@@ -36,20 +37,20 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The delay is `initialDelay · 2^(attempt-1)`, capped, then drawn uniformly from its
     /// upper half ("equal jitter") so that many deliveries failing together spread out.
     public func decision<Generator: RandomNumberGenerator>(
-        afterAttempt attempt: Int, failure: FailureClass, createdAt: Date, now: Date, using generator: inout Generator
+        afterAttempt attempt: Int, failure: FailureClass, firstAttemptAt: Date, now: Date, using generator: inout Generator
     ) -> Decision {
         guard failure == .transient, attempt < maximumAttempts else { return .giveUp }
         let base = backoff(afterAttempt: attempt)
         let jittered = base / 2 + Double.random(in: 0...(base / 2), using: &generator)
         let next = now.addingTimeInterval(jittered)
-        guard next <= createdAt.addingTimeInterval(Self.seconds(maximumAge)) else { return .giveUp }
+        guard next <= firstAttemptAt.addingTimeInterval(Self.seconds(maximumAge)) else { return .giveUp }
         return .retry(at: next)
     }
 
     /// The decision with the system's random numbers.
-    public func decision(afterAttempt attempt: Int, failure: FailureClass, createdAt: Date, now: Date) -> Decision {
+    public func decision(afterAttempt attempt: Int, failure: FailureClass, firstAttemptAt: Date, now: Date) -> Decision {
         var generator = SystemRandomNumberGenerator()
-        return decision(afterAttempt: attempt, failure: failure, createdAt: createdAt, now: now, using: &generator)
+        return decision(afterAttempt: attempt, failure: failure, firstAttemptAt: firstAttemptAt, now: now, using: &generator)
     }
 
     /// The delay before jitter after `attempt` failures, in seconds.

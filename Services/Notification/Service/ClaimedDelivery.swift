@@ -8,7 +8,8 @@ struct ClaimedDelivery: Sendable {
     var channel: DeliveryChannel
     /// Attempts made before this one.
     var previousAttempts: Int
-    var createdAt: Date
+    /// When the first attempt started: this one's start when there was none before.
+    var firstAttemptAt: Date
     var dueAt: Date
     var request: NotificationRequest
     var recipientId: UUID

@@ -58,13 +58,15 @@ struct DeliveryStore: Sendable {
             SET leased_until = now() + make_interval(secs => $2)
             FROM due, \(prefix).requests r, \(prefix).recipients p
             WHERE d.id = due.id AND r.delivery_key = d.delivery_key AND p.id = d.recipient_id
-            RETURNING d.id, d.channel, d.attempts, d.created_at, d.due_at, r.request::text AS request,
+            RETURNING d.id, d.channel, d.attempts, d.due_at,
+                COALESCE((SELECT min(a.started_at) FROM \(prefix).delivery_attempts a WHERE a.delivery_id = d.id), now())
+                    AS first_attempt_at, r.request::text AS request,
                 p.id AS recipient_id, p.active, p.email, p.webhook_url, p.webhook_secret, p.language
             """, [.int(Int64(limit)), .double(Double(lease.components.seconds))])
         return try rows.map { row in
             ClaimedDelivery(
                 id: try row["id"].decode(), channel: try Self.decodeEnum(DeliveryChannel.self, row["channel"]),
-                previousAttempts: try row["attempts"].decode(), createdAt: try row["created_at"].decode(),
+                previousAttempts: try row["attempts"].decode(), firstAttemptAt: try row["first_attempt_at"].decode(),
                 dueAt: try row["due_at"].decode(),
                 request: try ContractCoding.decode(NotificationRequest.self, from: Array(try row["request"].decode(String.self).utf8)),
                 recipientId: try row["recipient_id"].decode(), recipientActive: try row["active"].decode(),

@@ -122,7 +122,7 @@ final class DeliveryWorker: Service, Sendable {
     /// When to try again after `result`, or nil when it succeeded or retrying is over.
     private func nextAttempt(after result: AttemptResult, attempt: Int, delivery: ClaimedDelivery, now: Date) -> Date? {
         guard case .failed(let failure, _, _) = result else { return nil }
-        switch settings.retry.decision(afterAttempt: attempt, failure: failure, createdAt: delivery.createdAt, now: now) {
+        switch settings.retry.decision(afterAttempt: attempt, failure: failure, firstAttemptAt: delivery.firstAttemptAt, now: now) {
         case .retry(let at): return at
         case .giveUp: return nil
         }

@@ -1,0 +1,67 @@
+import Curl
+import Foundation
+import Testing
+
+@Suite("Email message format")
+struct MailMessageTests {
+    /// The header lines of a formatted message, continuation lines joined to their header.
+    func headers(of message: MailMessage) -> (lines: [String], unfolded: [String: String]) {
+        let text = String(decoding: message.formatted(), as: UTF8.self)
+        let head = text.components(separatedBy: "\r\n\r\n")[0]
+        let lines = head.components(separatedBy: "\r\n")
+        var unfolded: [String: String] = [:]
+        var name = ""
+        for line in lines {
+            if line.hasPrefix(" ") {
+                unfolded[name, default: ""] += line
+            } else if let colon = line.firstIndex(of: ":") {
+                name = String(line[..<colon])
+                unfolded[name] = String(line[line.index(after: colon)...])
+            }
+        }
+        return (lines, unfolded)
+    }
+
+    /// The text of a header made of RFC 2047 base64 encoded-words, as a mail reader shows it.
+    func decodedWords(_ value: String) -> (text: String, words: [String]) {
+        let words = value.split(separator: " ").map(String.init)
+        var bytes: [UInt8] = []
+        for word in words {
+            #expect(word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?="), "\(word)")
+            let payload = word.dropFirst("=?UTF-8?B?".count).dropLast(2)
+            let decoded = Data(base64Encoded: String(payload)) ?? Data()
+            // Each word holds whole characters on its own.
+            #expect(String(data: decoded, encoding: .utf8) != nil, "\(word) splits a character")
+            bytes += decoded
+        }
+        return (String(decoding: bytes, as: UTF8.self), words)
+    }
+
+    func message(subject: String) -> MailMessage {
+        MailMessage(
+            from: "alerts@reintegration.test", to: "chair@example.az", subject: subject, body: "Mətn",
+            messageId: "<id@reintegration>", date: Date(timeIntervalSince1970: 1_780_000_000))
+    }
+
+    @Test("a long Azerbaijani subject folds into encoded-words of at most 75 characters that join back")
+    func longSubjectFolds() {
+        let subject = "Xəbərdarlıq: Səhiyyə Nazirliyi, müraciət 5d3c2b1a-0f9e-4d8c-b7a6-e5f4d3c2b1a0, "
+            + "iş C8F0AA4E, son tarix 2026-11-23, 3 iş günü gecikir (Ə.M.) — şəxs üçün tədbir görülməyib"
+        let (lines, unfolded) = headers(of: message(subject: subject))
+        let (text, words) = decodedWords(unfolded["Subject"] ?? "")
+        #expect(text == subject)
+        #expect(words.count > 1)
+        #expect(words.allSatisfy { $0.count <= 75 })
+        #expect(lines.allSatisfy { $0.utf8.count <= 998 })
+        #expect(lines.filter { $0.hasPrefix(" ") }.count == words.count - 1)
+    }
+
+    @Test("a short subject is one encoded-word; line breaks in it cannot start a new header")
+    func shortSubjectAndInjection() {
+        let (_, unfolded) = headers(of: message(subject: "Alert\r\nBcc: someone@example.org"))
+        let (text, words) = decodedWords(unfolded["Subject"] ?? "")
+        #expect(words.count == 1)
+        #expect(text == "AlertBcc: someone@example.org")
+        #expect(unfolded["Bcc"] == nil)
+    }
+}
