@@ -13,7 +13,10 @@ public actor AMQPClient {
     private let logger: Logger
     private let backoff: Backoff
     private var current: AMQPConnection?
-    private var connecting: Task<AMQPConnection, any Error>?
+    private var connecting: Task<Void, Never>?
+    /// Callers waiting for the connect attempt in progress, by a number of their own.
+    private var waiters: [Int: CheckedContinuation<AMQPConnection, any Error>] = [:]
+    private var nextWaiter = 0
     private var closed = false
     private var subscriptions: [AMQPSubscription] = []
     private let connectedFlag = Atomic<Bool>(false)
@@ -29,19 +32,49 @@ public actor AMQPClient {
     public nonisolated var isConnected: Bool { connectedFlag.load(ordering: .relaxed) }
 
     /// The open connection, connecting (with backoff, until it succeeds or the client is
-    /// closed or the calling task cancelled) when there is none.
+    /// closed) when there is none. A caller that is cancelled stops waiting at once: a
+    /// service shutting down while the broker is unreachable is not held by the attempt,
+    /// which goes on for the other callers.
     public func connection() async throws -> AMQPConnection {
         if closed { throw AMQPError.closed }
         if let current, current.isOpen { return current }
         connectedFlag.store(false, ordering: .relaxed)
-        if let connecting { return try await connecting.value }
-        let task = Task { try await self.connectWithBackoff() }
-        connecting = task
-        defer { connecting = nil }
-        let connection = try await task.value
-        current = connection
-        connectedFlag.store(true, ordering: .relaxed)
-        return connection
+        try Task.checkCancellation()
+        if connecting == nil {
+            connecting = Task { await self.finishConnecting(await self.attemptConnecting()) }
+        }
+        let waiter = nextWaiter
+        nextWaiter += 1
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in waiters[waiter] = continuation }
+        } onCancel: {
+            Task { await self.abandon(waiter: waiter) }
+        }
+    }
+
+    private func attemptConnecting() async -> Result<AMQPConnection, any Error> {
+        do { return .success(try await connectWithBackoff()) } catch { return .failure(error) }
+    }
+
+    /// Hands the attempt's outcome to everyone waiting for it.
+    private func finishConnecting(_ outcome: Result<AMQPConnection, any Error>) async {
+        connecting = nil
+        var outcome = outcome
+        if closed {
+            if case .success(let late) = outcome { await late.close() }
+            outcome = .failure(AMQPError.closed)
+        } else if case .success(let connection) = outcome {
+            current = connection
+            connectedFlag.store(true, ordering: .relaxed)
+        }
+        let waiting = waiters
+        waiters.removeAll()
+        for continuation in waiting.values { continuation.resume(with: outcome) }
+    }
+
+    /// A cancelled caller stops waiting for the connect attempt.
+    private func abandon(waiter: Int) {
+        waiters.removeValue(forKey: waiter)?.resume(throwing: CancellationError())
     }
 
     private func connectWithBackoff() async throws -> AMQPConnection {
@@ -99,9 +132,10 @@ public actor AMQPClient {
     /// Stops subscriptions, then closes the connection after queued acks are sent.
     public func close() async {
         closed = true
+        // A reconnect attempt in progress would otherwise keep the subscriptions waiting.
+        connecting?.cancel()
         for subscription in subscriptions { await subscription.stop() }
         subscriptions.removeAll()
-        connecting?.cancel()
         if let current { await current.close() }
         current = nil
         connectedFlag.store(false, ordering: .relaxed)

@@ -116,7 +116,10 @@ public final class AMQPSubscription: Sendable {
         if let consumer {
             do { try await consumer.cancel() } catch { task?.cancel() }
         } else {
+            // Not consuming (the broker is unreachable): nothing more can arrive, so the
+            // reader is told at once rather than after the reconnect attempt gives up.
             task?.cancel()
+            finish()
         }
         await task?.value
     }

@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import Logging
+import Synchronization
 import TestSupport
 import Testing
 
@@ -58,5 +59,59 @@ struct AMQPClientTests {
         }
         #expect(seen.count == 20)
         await client.close()
+    }
+
+    /// Whether `body` returns within `seconds`: a guard against waiting forever, not a
+    /// measure of speed (the bound is far above the client's longest backoff).
+    func finishes(within seconds: Double, _ body: @escaping @Sendable () async -> Void) async -> Bool {
+        let finished = Mutex(false)
+        Task {
+            await body()
+            finished.withLock { $0 = true }
+        }
+        let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < end {
+            if finished.withLock({ $0 }) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test("with the broker unreachable, a cancelled publish, a stopped subscription and close all return")
+    func shutdownWhileBrokerUnreachable() async throws {
+        // Nothing listens on port 1: every connect attempt fails and is retried with backoff.
+        let configuration = try AMQPConfiguration(url: "amqp://nobody:nothing@127.0.0.1:1/reintegration_test", connectionName: "unreachable")
+        let client = AMQPClient(configuration: configuration, logger: logger)
+        let subscription = await client.subscribe(queue: "nowhere", prefetch: 1)
+        let publishing = Task {
+            try await client.publish([OutgoingMessage(
+                exchange: "", routingKey: "nowhere", properties: .persistentJSON(messageId: "m", type: "test.v1"), body: [])])
+        }
+        let probe = Task { try await client.connection() }
+        // Let a few attempts fail, so the backoff is seconds long.
+        try await Task.sleep(for: .seconds(2))
+        #expect(!client.isConnected)
+
+        publishing.cancel()
+        let publishEnded = await finishes(within: 30) { _ = await publishing.result }
+        #expect(publishEnded)
+        if case .success = await publishing.result { Issue.record("a publish without a broker reported success") }
+
+        // A consumer shutting down gets the end of its deliveries.
+        let drained = Mutex<[Delivery]?>(nil)
+        let stopped = await finishes(within: 30) {
+            await subscription.stop()
+            let rest = await subscription.next(upTo: 10)
+            drained.withLock { $0 = rest }
+        }
+        #expect(stopped)
+        #expect(drained.withLock { $0 }?.isEmpty == true)
+        // Another caller was not disturbed by the cancelled one until the client closed.
+        let closed = await finishes(within: 30) { await client.close() }
+        #expect(closed)
+        let probeEnded = await finishes(within: 30) { _ = await probe.result }
+        #expect(probeEnded)
+        let probeResult = await probe.result
+        #expect(throws: AMQPError.self) { try probeResult.get() }
     }
 }
