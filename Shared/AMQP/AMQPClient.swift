@@ -13,10 +13,7 @@ public actor AMQPClient {
     private let logger: Logger
     private let backoff: Backoff
     private var current: AMQPConnection?
-    private var connecting: Task<Void, Never>?
-    /// Callers waiting for the connect attempt in progress, by a number of their own.
-    private var waiters: [Int: CheckedContinuation<AMQPConnection, any Error>] = [:]
-    private var nextWaiter = 0
+    private var connecting: Task<AMQPConnection, any Error>?
     private var closed = false
     private var subscriptions: [AMQPSubscription] = []
     private let connectedFlag = Atomic<Bool>(false)
@@ -32,49 +29,42 @@ public actor AMQPClient {
     public nonisolated var isConnected: Bool { connectedFlag.load(ordering: .relaxed) }
 
     /// The open connection, connecting (with backoff, until it succeeds or the client is
-    /// closed) when there is none. A caller that is cancelled stops waiting at once: a
-    /// service shutting down while the broker is unreachable is not held by the attempt,
-    /// which goes on for the other callers.
+    /// closed) when there is none. Callers share one connect attempt. A cancelled caller
+    /// cancels it, so that a service shutting down while the broker is unreachable is not
+    /// held by it; the other callers then start a new attempt.
     public func connection() async throws -> AMQPConnection {
-        if closed { throw AMQPError.closed }
-        if let current, current.isOpen { return current }
-        connectedFlag.store(false, ordering: .relaxed)
-        try Task.checkCancellation()
-        if connecting == nil {
-            connecting = Task { await self.finishConnecting(await self.attemptConnecting()) }
-        }
-        let waiter = nextWaiter
-        nextWaiter += 1
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in waiters[waiter] = continuation }
-        } onCancel: {
-            Task { await self.abandon(waiter: waiter) }
+        while true {
+            if closed { throw AMQPError.closed }
+            if let current, current.isOpen { return current }
+            connectedFlag.store(false, ordering: .relaxed)
+            let attempt: Task<AMQPConnection, any Error>
+            if let connecting {
+                attempt = connecting
+            } else {
+                attempt = Task { try await self.connectAndKeep() }
+                connecting = attempt
+            }
+            do {
+                return try await withTaskCancellationHandler { try await attempt.value } onCancel: { attempt.cancel() }
+            } catch is CancellationError where !Task.isCancelled {
+                // Another caller gave up on the attempt; this one still wants a connection.
+                continue
+            }
         }
     }
 
-    private func attemptConnecting() async -> Result<AMQPConnection, any Error> {
-        do { return .success(try await connectWithBackoff()) } catch { return .failure(error) }
-    }
-
-    /// Hands the attempt's outcome to everyone waiting for it.
-    private func finishConnecting(_ outcome: Result<AMQPConnection, any Error>) async {
-        connecting = nil
-        var outcome = outcome
+    /// One shared connect attempt. It keeps the connection it opens whoever is still
+    /// waiting, so no connection is left open and unused.
+    private func connectAndKeep() async throws -> AMQPConnection {
+        defer { connecting = nil }
+        let connection = try await connectWithBackoff()
         if closed {
-            if case .success(let late) = outcome { await late.close() }
-            outcome = .failure(AMQPError.closed)
-        } else if case .success(let connection) = outcome {
-            current = connection
-            connectedFlag.store(true, ordering: .relaxed)
+            await connection.close()
+            throw AMQPError.closed
         }
-        let waiting = waiters
-        waiters.removeAll()
-        for continuation in waiting.values { continuation.resume(with: outcome) }
-    }
-
-    /// A cancelled caller stops waiting for the connect attempt.
-    private func abandon(waiter: Int) {
-        waiters.removeValue(forKey: waiter)?.resume(throwing: CancellationError())
+        current = connection
+        connectedFlag.store(true, ordering: .relaxed)
+        return connection
     }
 
     private func connectWithBackoff() async throws -> AMQPConnection {
@@ -92,7 +82,7 @@ public actor AMQPClient {
                     "broker": "\(configuration)", "error": "\(error)", "retryIn": "\(delay)",
                 ])
                 attempt += 1
-                try await Task.sleep(for: delay)
+                do { try await Task.sleep(for: delay) } catch { throw closed ? AMQPError.closed : error }
             }
         }
     }
@@ -132,7 +122,7 @@ public actor AMQPClient {
     /// Stops subscriptions, then closes the connection after queued acks are sent.
     public func close() async {
         closed = true
-        // A reconnect attempt in progress would otherwise keep the subscriptions waiting.
+        // A connect attempt in progress would otherwise keep the subscriptions waiting.
         connecting?.cancel()
         for subscription in subscriptions { await subscription.stop() }
         subscriptions.removeAll()

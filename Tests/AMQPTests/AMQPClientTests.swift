@@ -61,17 +61,24 @@ struct AMQPClientTests {
         await client.close()
     }
 
+    /// Set once, read from any task.
+    final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        func set() { value.store(true, ordering: .releasing) }
+        var isSet: Bool { value.load(ordering: .acquiring) }
+    }
+
     /// Whether `body` returns within `seconds`: a guard against waiting forever, not a
     /// measure of speed (the bound is far above the client's longest backoff).
     func finishes(within seconds: Double, _ body: @escaping @Sendable () async -> Void) async -> Bool {
-        let finished = Mutex(false)
+        let finished = Flag()
         Task {
             await body()
-            finished.withLock { $0 = true }
+            finished.set()
         }
         let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < end {
-            if finished.withLock({ $0 }) { return true }
+            if finished.isSet { return true }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return false
@@ -98,14 +105,13 @@ struct AMQPClientTests {
         if case .success = await publishing.result { Issue.record("a publish without a broker reported success") }
 
         // A consumer shutting down gets the end of its deliveries.
-        let drained = Mutex<[Delivery]?>(nil)
-        let stopped = await finishes(within: 30) {
+        let draining = Task {
             await subscription.stop()
-            let rest = await subscription.next(upTo: 10)
-            drained.withLock { $0 = rest }
+            return await subscription.next(upTo: 10)
         }
+        let stopped = await finishes(within: 30) { _ = await draining.value }
         #expect(stopped)
-        #expect(drained.withLock { $0 }?.isEmpty == true)
+        if stopped { #expect(await draining.value.isEmpty) }
         // Another caller was not disturbed by the cancelled one until the client closed.
         let closed = await finishes(within: 30) { await client.close() }
         #expect(closed)
