@@ -14,6 +14,7 @@ struct BenchSuite: AsyncParsableCommand {
         discussion: """
             Needs a running cluster (deploy/local/up): it publishes to the cluster's exchanges and \
             seeds rows marked 'bench' that it removes afterwards. Do not run it against production.
+            \(Bench.exitCodes)
             """)
 
     @OptionGroup var targets: BenchTargets
@@ -37,46 +38,48 @@ struct BenchSuite: AsyncParsableCommand {
     var markdown: String?
 
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        let amqp = try AMQPConfiguration(url: targets.amqp(), connectionName: "bench")
-        let database = try PostgresConfiguration(url: targets.database())
-        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 1024)
-        var table = BenchTable()
+        try await Bench.reporting {
+            var logger = Logger(label: "bench")
+            logger.logLevel = .warning
+            let amqp = try AMQPConfiguration(url: targets.amqp(), connectionName: "bench")
+            let database = try PostgresConfiguration(url: targets.database())
+            let body = [UInt8](repeating: UInt8(ascii: "x"), count: 1024)
+            var table = BenchTable()
 
-        progress("broker floor (\(messages) persistent messages, quorum queue, confirms and acks)")
-        let floor = try await MessagingBench.measureFloor(amqp: amqp, messages: messages, body: body, logger: logger)
-        table.floor = floor.rate
-        table.add("broker floor", rate: floor.rate, unit: "msg/s", p50: floor.p50, p99: floor.p99)
+            progress("broker floor (\(messages) persistent messages, quorum queue, confirms and acks)")
+            let floor = try await MessagingBench.measureFloor(amqp: amqp, messages: messages, body: body, logger: logger)
+            table.floor = floor.rate
+            table.add("broker floor", rate: floor.rate, unit: "msg/s", p50: floor.p50, p99: floor.p99)
 
-        progress("outbox → broker → inbox (\(messages) messages)")
-        let path = try await MessagingBench.measurePath(amqp: amqp, database: database, messages: messages, body: body, logger: logger)
-        table.add("outbox → broker → inbox", rate: path.rate, unit: "msg/s", p50: path.p50, p99: path.p99)
+            progress("outbox → broker → inbox (\(messages) messages)")
+            let path = try await MessagingBench.measurePath(amqp: amqp, database: database, messages: messages, body: body, logger: logger)
+            table.add("outbox → broker → inbox", rate: path.rate, unit: "msg/s", p50: path.p50, p99: path.p99)
 
-        progress("intake and record → agency queues (\(records) SMS records)")
-        let pipeline = try await PipelineBench.measure(
-            sms: AMQPConfiguration(url: targets.sms(), connectionName: "bench-sms"), database: database, records: records, logger: logger)
-        table.add("intake: record → case opened", rate: pipeline.intake.rate, unit: "records/s", p50: pipeline.intake.p50, p99: pipeline.intake.p99)
-        table.add("record → referrals in agency queues", rate: pipeline.pipeline.rate, unit: "cases/s", p50: pipeline.pipeline.p50, p99: pipeline.pipeline.p99)
+            progress("intake and record → agency queues (\(records) SMS records)")
+            let pipeline = try await PipelineBench.measure(
+                sms: AMQPConfiguration(url: targets.sms(), connectionName: "bench-sms"), database: database, records: records, logger: logger)
+            table.add("intake: record → case opened", rate: pipeline.intake.rate, unit: "records/s", p50: pipeline.intake.p50, p99: pipeline.intake.p99)
+            table.add("record → referrals in agency queues", rate: pipeline.pipeline.rate, unit: "cases/s", p50: pipeline.pipeline.p50, p99: pipeline.pipeline.p99)
 
-        // Before the escalation burst, whose ten thousand alert requests would queue ahead of these.
-        progress("notification delivery (\(alerts) alert requests × 2 recipients, local mail relay)")
-        let notification = try await NotificationBench.measure(
-            amqp: amqp, database: database, requests: alerts, recipients: 2, logger: logger)
-        table.add("notification: alert emails accepted by the relay", rate: notification.rate, unit: "alerts/s", p50: notification.p50, p99: notification.p99)
+            // Before the escalation burst, whose ten thousand alert requests would queue ahead of these.
+            progress("notification delivery (\(alerts) alert requests × 2 recipients, local mail relay)")
+            let notification = try await NotificationBench.measure(
+                amqp: amqp, database: database, requests: alerts, recipients: 2, logger: logger)
+            table.add("notification: alert emails accepted by the relay", rate: notification.rate, unit: "alerts/s", p50: notification.p50, p99: notification.p99)
 
-        progress("escalation firing (\(open) open steps, \(due) due in one second)")
-        let escalation = try await EscalationBench.measure(
-            database: database, open: open, due: due, pid: EscalationBench.localServicePid, logger: logger, progress: progress)
-        table.add(
-            "escalation: burst of due steps fired", rate: escalation.rate, unit: "steps/s", p50: escalation.p50, p99: escalation.p99,
-            note: "lateness; max \(Int(escalation.maximum)) ms; service RSS \(escalation.memoryBefore ?? "-") → \(escalation.memoryAfter ?? "-")",
-            comparable: false)
+            progress("escalation firing (\(open) open steps, \(due) due in one second)")
+            let escalation = try await EscalationBench.measure(
+                database: database, open: open, due: due, pid: EscalationBench.localServicePid, logger: logger, progress: progress)
+            table.add(
+                "escalation: burst of due steps fired", rate: escalation.rate, unit: "steps/s", p50: escalation.p50, p99: escalation.p99,
+                note: "lateness; max \(Int(escalation.maximum)) ms; service RSS \(escalation.memoryBefore ?? "-") → \(escalation.memoryAfter ?? "-")",
+                comparable: false)
 
-        let rendered = table.render()
-        print(rendered)
-        if let markdown {
-            try table.markdown().write(toFile: markdown, atomically: true, encoding: .utf8)
+            let rendered = table.render()
+            print(rendered)
+            if let markdown {
+                try table.markdown().write(toFile: markdown, atomically: true, encoding: .utf8)
+            }
         }
     }
 

@@ -12,7 +12,8 @@ import Postgres
 struct EscalationBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "escalation",
-        abstract: "Ladder-step firing lateness with a large backlog of open referrals.")
+        abstract: "Ladder-step firing lateness with a large backlog of open referrals.",
+        discussion: Bench.exitCodes)
 
     @OptionGroup var targets: BenchTargets
 
@@ -43,14 +44,16 @@ struct EscalationBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        let figures = try await Self.measure(
-            database: PostgresConfiguration(url: targets.database()), open: open, due: due, pid: pid ?? Self.localServicePid,
-            logger: logger, progress: { print($0) })
-        print(String(format: "fired %d of %d due steps; lateness p50 %.0f ms, p99 %.0f ms, max %.0f ms; %.0f steps/s; RSS before: %@, after: %@",
-                     figures.fired, due, figures.p50, figures.p99, figures.maximum, figures.rate,
-                     figures.memoryBefore ?? "-", figures.memoryAfter ?? "-"))
+        try await Bench.reporting {
+            var logger = Logger(label: "bench")
+            logger.logLevel = .warning
+            let figures = try await Self.measure(
+                database: PostgresConfiguration(url: targets.database()), open: open, due: due, pid: pid ?? Self.localServicePid,
+                logger: logger, progress: { print($0) })
+            print(String(format: "fired %d of %d due steps; lateness p50 %.0f ms, p99 %.0f ms, max %.0f ms; %.0f steps/s; RSS before: %@, after: %@",
+                         figures.fired, due, figures.p50, figures.p99, figures.maximum, figures.rate,
+                         figures.memoryBefore ?? "-", figures.memoryAfter ?? "-"))
+        }
     }
 
     static func measure(

@@ -15,7 +15,8 @@ import Postgres
 struct MessagingBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "messaging",
-        abstract: "Raw broker floor versus the outbox → broker → inbox path.")
+        abstract: "Raw broker floor versus the outbox → broker → inbox path.",
+        discussion: Bench.exitCodes)
 
     @OptionGroup var targets: BenchTargets
 
@@ -26,18 +27,20 @@ struct MessagingBench: AsyncParsableCommand {
     var bodySize = 1024
 
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        let amqp = try AMQPConfiguration(url: targets.amqp(), connectionName: "bench")
-        let database = try PostgresConfiguration(url: targets.database())
-        let body = [UInt8](repeating: UInt8(ascii: "x"), count: bodySize)
+        try await Bench.reporting {
+            var logger = Logger(label: "bench")
+            logger.logLevel = .warning
+            let amqp = try AMQPConfiguration(url: targets.amqp(), connectionName: "bench")
+            let database = try PostgresConfiguration(url: targets.database())
+            let body = [UInt8](repeating: UInt8(ascii: "x"), count: bodySize)
 
-        print("messages: \(messages), body: \(bodySize) B")
-        let floor = try await Self.measureFloor(amqp: amqp, messages: messages, body: body, logger: logger)
-        print(floor.line(name: "broker floor"))
-        let path = try await Self.measurePath(amqp: amqp, database: database, messages: messages, body: body, logger: logger)
-        print(path.line(name: "outbox → inbox"))
-        print(String(format: "ratio (path / floor): %.2f", path.rate / floor.rate))
+            print("messages: \(messages), body: \(bodySize) B")
+            let floor = try await Self.measureFloor(amqp: amqp, messages: messages, body: body, logger: logger)
+            print(floor.line(name: "broker floor"))
+            let path = try await Self.measurePath(amqp: amqp, database: database, messages: messages, body: body, logger: logger)
+            print(path.line(name: "outbox → inbox"))
+            print(String(format: "ratio (path / floor): %.2f", path.rate / floor.rate))
+        }
     }
 
     struct Figures: Sendable {

@@ -16,7 +16,8 @@ import Postgres
 struct NotificationBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notification",
-        abstract: "Alert emails delivered per second to the local mail relay, as a ratio to the broker floor.")
+        abstract: "Alert emails delivered per second to the local mail relay, as a ratio to the broker floor.",
+        discussion: Bench.exitCodes)
 
     @OptionGroup var targets: BenchTargets
 
@@ -34,16 +35,18 @@ struct NotificationBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        let amqp = try AMQPConfiguration(url: targets.amqp(), connectionName: "bench")
-        let floor = try await MessagingBench.measureFloor(
-            amqp: amqp, messages: 10_000, body: [UInt8](repeating: UInt8(ascii: "x"), count: 1024), logger: logger)
-        print(floor.line(name: "broker floor"))
-        let figures = try await Self.measure(
-            amqp: amqp, database: try PostgresConfiguration(url: targets.database()), requests: requests, recipients: recipients, logger: logger)
-        print(String(format: "notification: %d alerts, %.0f alerts/s (ratio %.3f), request → relay accepted p50 %.0f ms, p99 %.0f ms",
-                     figures.alerts, figures.rate, figures.rate / floor.rate, figures.p50, figures.p99))
+        try await Bench.reporting {
+            var logger = Logger(label: "bench")
+            logger.logLevel = .warning
+            let amqp = try AMQPConfiguration(url: targets.amqp(), connectionName: "bench")
+            let floor = try await MessagingBench.measureFloor(
+                amqp: amqp, messages: 10_000, body: [UInt8](repeating: UInt8(ascii: "x"), count: 1024), logger: logger)
+            print(floor.line(name: "broker floor"))
+            let figures = try await Self.measure(
+                amqp: amqp, database: try PostgresConfiguration(url: targets.database()), requests: requests, recipients: recipients, logger: logger)
+            print(String(format: "notification: %d alerts, %.0f alerts/s (ratio %.3f), request → relay accepted p50 %.0f ms, p99 %.0f ms",
+                         figures.alerts, figures.rate, figures.rate / floor.rate, figures.p50, figures.p99))
+        }
     }
 
     static func measure(

@@ -16,7 +16,8 @@ import Postgres
 struct PipelineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
-        abstract: "Intake and SMS-to-agency-queue throughput and latency, as ratios to the broker floor.")
+        abstract: "Intake and SMS-to-agency-queue throughput and latency, as ratios to the broker floor.",
+        discussion: Bench.exitCodes)
 
     @OptionGroup var targets: BenchTargets
 
@@ -31,19 +32,21 @@ struct PipelineBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        let floor = try await MessagingBench.measureFloor(
-            amqp: AMQPConfiguration(url: targets.amqp(), connectionName: "bench"), messages: max(records, 10_000),
-            body: Self.record(reference: "BENCH-FLOOR-0000000000"), logger: logger).rate
-        print(String(format: "broker floor: %.0f msg/s", floor))
-        let figures = try await Self.measure(
-            sms: AMQPConfiguration(url: targets.sms(), connectionName: "bench-sms"),
-            database: PostgresConfiguration(url: targets.database()), records: records, logger: logger)
-        print(String(format: "intake: %.0f records/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
-                     figures.intake.rate, figures.intake.rate / floor, figures.intake.p50, figures.intake.p99))
-        print(String(format: "record → referrals confirmed in agency queues: %.0f cases/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
-                     figures.pipeline.rate, figures.pipeline.rate / floor, figures.pipeline.p50, figures.pipeline.p99))
+        try await Bench.reporting {
+            var logger = Logger(label: "bench")
+            logger.logLevel = .warning
+            let floor = try await MessagingBench.measureFloor(
+                amqp: AMQPConfiguration(url: targets.amqp(), connectionName: "bench"), messages: max(records, 10_000),
+                body: Self.record(reference: "BENCH-FLOOR-0000000000"), logger: logger).rate
+            print(String(format: "broker floor: %.0f msg/s", floor))
+            let figures = try await Self.measure(
+                sms: AMQPConfiguration(url: targets.sms(), connectionName: "bench-sms"),
+                database: PostgresConfiguration(url: targets.database()), records: records, logger: logger)
+            print(String(format: "intake: %.0f records/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
+                         figures.intake.rate, figures.intake.rate / floor, figures.intake.p50, figures.intake.p99))
+            print(String(format: "record → referrals confirmed in agency queues: %.0f cases/s (ratio %.3f), latency p50 %.0f ms, p99 %.0f ms",
+                         figures.pipeline.rate, figures.pipeline.rate / floor, figures.pipeline.p50, figures.pipeline.p99))
+        }
     }
 
     static func measure(sms smsConfiguration: AMQPConfiguration, database: PostgresConfiguration, records: Int, logger: Logger) async throws -> Figures {

@@ -39,5 +39,23 @@ extension ClusterProcesses {
             #expect(outcome.status != 0)
             #expect(outcome.standardError.contains("--amqp-url") || outcome.standardError.contains("--database-url"), "\(outcome)")
         }
+
+        @Test("an unreachable broker or database exits 69 and says which")
+        func unreachableTargets() async throws {
+            let broker = try await OperatorTool.run(
+                ["bench", "messaging", "--messages", "10", "--credentials-file", "/nonexistent",
+                 "--amqp-url", "amqp://nobody:nothing@127.0.0.1:1/reintegration_test",
+                 "--database-url", "postgresql://nobody:nothing@127.0.0.1:1/reintegration_test"])
+            #expect(broker.status == 69, "\(broker)")
+            #expect(broker.standardError.contains("the benchmark"), "\(broker)")
+            #expect(!broker.standardError.contains("nothing"), "the password is never printed")
+
+            let database = try await OperatorTool.run(
+                ["bench", "escalation", "--open", "10", "--due", "1", "--credentials-file", "/nonexistent",
+                 "--database-url", "postgresql://nobody:nothing@127.0.0.1:1/reintegration_test"])
+            #expect(database.status == 69, "\(database)")
+            #expect(database.standardError.contains("database"), "\(database)")
+            #expect(!database.standardError.contains("nothing"), "the password is never printed")
+        }
     }
 }
