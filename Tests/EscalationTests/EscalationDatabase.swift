@@ -24,6 +24,14 @@ struct EscalationDatabase {
         LadderStep(step: 4, anchor: .dueBy, offset: .seconds(1), audiences: [.chair, .secretariat]),
     ])
 
+    /// The drill ladder with step 2 four seconds before `dueBy`: room for a test to answer
+    /// between steps 2 and 3 on a loaded machine.
+    static let spacedDrillPolicy = EscalationPolicy(steps: drillPolicy.steps.map { step in
+        var step = step
+        if step.step == 2 { step.offset = .seconds(-4) }
+        return step
+    })
+
     let schema: String
     let configuration: PostgresConfiguration
     let pool: PostgresPool

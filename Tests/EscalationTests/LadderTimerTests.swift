@@ -76,8 +76,9 @@ struct LadderTimerTests {
 
     @Test("an acknowledgement cancels step 1; completion cancels the steps not yet fired")
     func answersCancelSteps() async throws {
-        try await EscalationDatabase.with { database in
-            let issued = drillReferral()
+        // Step 2 at +4 s, step 3 at +8 s: the completion sent after step 2 has seconds to land.
+        try await EscalationDatabase.with(policy: EscalationDatabase.spacedDrillPolicy) { database in
+            let issued = drillReferral(dueIn: 8)
             try await database.withTimers {
                 try await database.send(issued)
                 try await database.send(answer(.acknowledged, to: issued))
@@ -85,8 +86,8 @@ struct LadderTimerTests {
                     .init(step: 1, state: "cancelled", cancelReason: "acknowledged"),
                     .init(step: 2, state: "pending"), .init(step: 3, state: "pending"), .init(step: 4, state: "pending"),
                 ])
-                // Step 2 (due - 1 s) fires; then the agency completes the referral.
-                #expect(try await database.waitForEscalationEvents(1, within: 6) == 1)
+                // Step 2 (due - 4 s) fires; then the agency completes the referral.
+                #expect(try await database.waitForEscalationEvents(1, within: 20) == 1)
                 try await database.send(answer(.completed, to: issued))
                 #expect(try await database.steps(of: issued.referralId) == [
                     .init(step: 1, state: "cancelled", cancelReason: "acknowledged"),
