@@ -1,4 +1,5 @@
 import Foundation
+import WorkingCalendar
 
 /// Converts between `Date` and PostgreSQL's timestamp text.
 ///
@@ -17,14 +18,13 @@ enum PostgresTimestamp {
         let microsPerDay: Int64 = 86_400_000_000
         let days = floorDivide(micros, microsPerDay)
         let microOfDay = micros - days * microsPerDay
-        let (year, month, day) = civil(fromDaysSinceEpoch: days)
-        guard (1...9999).contains(year) else {
+        let civil = CivilDay(ordinal: Int(days))
+        guard (1...9999).contains(civil.year) else {
             throw PostgresError.protocolViolation("timestamp parameter is outside years 1 to 9999")
         }
         let secondOfDay = microOfDay / 1_000_000
         let fraction = microOfDay % 1_000_000
-        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
-            + "T" + padded(secondOfDay / 3600, 2) + ":" + padded(secondOfDay / 60 % 60, 2)
+        return "\(civil)T" + padded(secondOfDay / 3600, 2) + ":" + padded(secondOfDay / 60 % 60, 2)
             + ":" + padded(secondOfDay % 60, 2) + "." + padded(fraction, 6) + "Z"
     }
 
@@ -44,9 +44,6 @@ enum PostgresTimestamp {
         let month = try scanner.number(minDigits: 2, maxDigits: 2)
         try scanner.expect(UInt8(ascii: "-"))
         let day = try scanner.number(minDigits: 2, maxDigits: 2)
-        guard (1...12).contains(month), (1...31).contains(day) else {
-            throw PostgresError.decoding("timestamp has an invalid date")
-        }
         var secondOfDay: Int64 = 0
         var fraction = 0.0
         var offsetSeconds: Int64 = 0
@@ -88,34 +85,11 @@ enum PostgresTimestamp {
         guard scanner.isAtEnd else {
             throw PostgresError.decoding("timestamp has trailing text")
         }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
-        let epochSeconds = days * 86_400 + secondOfDay - offsetSeconds
+        guard let civil = CivilDay(year: Int(year), month: Int(month), day: Int(day)) else {
+            throw PostgresError.decoding("timestamp has an invalid date")
+        }
+        let epochSeconds = Int64(civil.ordinal) * 86_400 + secondOfDay - offsetSeconds
         return Date(timeIntervalSince1970: Double(epochSeconds) + fraction)
-    }
-
-    // Civil-calendar arithmetic on the proleptic Gregorian calendar (H. Hinnant's
-    // days_from_civil / civil_from_days algorithms), independent of any Calendar setting.
-
-    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = floorDivide(shiftedYear, 400)
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(fromDaysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
