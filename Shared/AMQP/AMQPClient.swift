@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 /// A connection to the broker that comes back: it connects lazily, declares its topology
 /// on every (re)connect, retries publishes whose confirms were lost with the connection,
@@ -16,7 +15,6 @@ public actor AMQPClient {
     private var connecting: Task<AMQPConnection, any Error>?
     private var closed = false
     private var subscriptions: [AMQPSubscription] = []
-    private let connectedFlag = Atomic<Bool>(false)
 
     public init(configuration: AMQPConfiguration, topology: Topology = Topology(), logger: Logger, backoff: Backoff = Backoff()) {
         self.configuration = configuration
@@ -25,8 +23,14 @@ public actor AMQPClient {
         self.backoff = backoff
     }
 
-    /// Whether a connection is open now (for readiness checks).
-    public nonisolated var isConnected: Bool { connectedFlag.load(ordering: .relaxed) }
+    /// Whether a connection is open now, for readiness checks. When none is, a connect
+    /// attempt is started (unless one runs) and not waited for: a probe is never held by
+    /// an unreachable broker, and never cancels the attempt others wait for.
+    public func isConnected() -> Bool {
+        if let current, current.isOpen { return true }
+        _ = sharedAttempt()
+        return false
+    }
 
     /// The open connection, connecting (with backoff, until it succeeds or the client is
     /// closed) when there is none. Callers share one connect attempt. A cancelled caller
@@ -36,14 +40,7 @@ public actor AMQPClient {
         while true {
             if closed { throw AMQPError.closed }
             if let current, current.isOpen { return current }
-            connectedFlag.store(false, ordering: .relaxed)
-            let attempt: Task<AMQPConnection, any Error>
-            if let connecting {
-                attempt = connecting
-            } else {
-                attempt = Task { try await self.connectAndKeep() }
-                connecting = attempt
-            }
+            guard let attempt = sharedAttempt() else { throw AMQPError.closed }
             do {
                 return try await withTaskCancellationHandler { try await attempt.value } onCancel: { attempt.cancel() }
             } catch is CancellationError where !Task.isCancelled {
@@ -51,6 +48,15 @@ public actor AMQPClient {
                 continue
             }
         }
+    }
+
+    /// The connect attempt in progress, started if none runs; nil once the client is closed.
+    private func sharedAttempt() -> Task<AMQPConnection, any Error>? {
+        if closed { return nil }
+        if let connecting { return connecting }
+        let attempt = Task { try await self.connectAndKeep() }
+        connecting = attempt
+        return attempt
     }
 
     /// One shared connect attempt. It keeps the connection it opens whoever is still
@@ -63,7 +69,6 @@ public actor AMQPClient {
             throw AMQPError.closed
         }
         current = connection
-        connectedFlag.store(true, ordering: .relaxed)
         return connection
     }
 
@@ -115,7 +120,6 @@ public actor AMQPClient {
     func forget(_ connection: AMQPConnection) {
         if current === connection {
             current = nil
-            connectedFlag.store(false, ordering: .relaxed)
         }
     }
 
@@ -128,6 +132,5 @@ public actor AMQPClient {
         subscriptions.removeAll()
         if let current { await current.close() }
         current = nil
-        connectedFlag.store(false, ordering: .relaxed)
     }
 }

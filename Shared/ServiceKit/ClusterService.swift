@@ -120,9 +120,7 @@ public enum ClusterService {
             host: settings.httpHost, port: settings.httpPort, registry: registry,
             readinessChecks: [
                 ReadinessCheck(name: "database") { await pool.ping() },
-                // In a task of its own: a probe that runs out of time must not cancel the
-                // connect attempt the relay and consumers are waiting for.
-                ReadinessCheck(name: "broker") { await Task { (try? await publisher.connection()) != nil }.value },
+                ReadinessCheck(name: "broker") { await publisher.isConnected() },
                 ReadinessCheck(name: "migrations", state: migrated),
             ],
             logger: logger)

@@ -97,7 +97,7 @@ struct AMQPClientTests {
         let probe = Task { try await client.connection() }
         // Let a few attempts fail, so the backoff is seconds long.
         try await Task.sleep(for: .seconds(2))
-        #expect(!client.isConnected)
+        #expect(await !client.isConnected())
 
         publishing.cancel()
         let publishEnded = await finishes(within: 30) { _ = await publishing.result }
