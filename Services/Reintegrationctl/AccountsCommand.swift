@@ -15,9 +15,10 @@ struct AccountsCommand: AsyncParsableCommand {
         abstract: "Create, disable and rotate the broker accounts of SMS systems, agencies and operators.",
         discussion: """
             Accounts are sms-<name>, agency-<code> and operator-<name>, with the contract's least \
-            permissions on the vhost: an SMS system publishes to intake and reads its reply queues and \
-            intake.rejected; an agency reads referrals.<code> and publishes to agency.updates under its \
-            own code; an operator reads intake.rejected and agency.updates.rejected and replays to intake.
+            permissions on the vhost: an SMS system publishes records and consent updates to intake and \
+            reads its reply queues and its own intake.rejected.<account> (created with the account); an \
+            agency reads referrals.<code> and publishes to agency.updates under its own code; an operator \
+            reads every intake.rejected.* queue and agency.updates.rejected and replays to intake.
             Passwords are generated, shown once (or written to --password-file) and never logged.
             Exit codes: 0 done; 64 wrong usage; 65 unknown agency or malformed name; 66 no such account             (rotate: disabled); 69 management API unreachable or failing; 73 account exists (create);             77 management API refused the administrator's credentials.
             """,
@@ -29,15 +30,20 @@ struct AccountsCommand: AsyncParsableCommand {
 
     /// Where the management API is and which vhost the accounts act on.
     struct ManagementOptions: ParsableArguments {
-        @Option(help: "Management API URL with an administrator's credentials, http(s)://user:password@host:port (default: $MANAGEMENT_URL, as in .local/credentials.env).")
+        @Option(help: "Management API URL of an administrator, https://user@host:port (http only to this machine), with --management-password-file (default: $MANAGEMENT_URL, which may hold the password, as in .local/credentials.env).")
         var managementURL: String?
+
+        @Option(help: "A file (mode 600) whose first line is the password of --management-url's user.")
+        var managementPasswordFile: String?
 
         @Option(help: "The cluster's vhost (default: $REINTEGRATION_VHOST, then reintegration).")
         var vhost: String?
 
         func client() throws(CommandFailure) -> ManagementClient {
             let environment = ProcessInfo.processInfo.environment
-            guard let url = managementURL ?? environment["MANAGEMENT_URL"], !url.isEmpty else {
+            let given = try CommandLineURL.checked(
+                managementURL, option: "--management-url", passwordFile: managementPasswordFile, passwordFileOption: "--management-password-file")
+            guard let url = given ?? environment["MANAGEMENT_URL"], !url.isEmpty else {
                 throw CommandFailure(usage: "give --management-url (or set MANAGEMENT_URL): the broker's management API with an administrator's credentials")
             }
             return try ManagementClient(url: url, vhost: vhost ?? environment["REINTEGRATION_VHOST"] ?? "reintegration")
@@ -143,6 +149,10 @@ struct AccountsCommand: AsyncParsableCommand {
                 let password = AccountsCommand.newPassword()
                 try await client.putUser(account.userName, password: password, tags: tags)
                 try await client.setPermissions(account.userName, account.permissions)
+                if case .sms = account {
+                    // Its refusals have a queue of their own from the start (contract v1.1, item 3).
+                    try await client.declare(ClusterTopology.smsRejectedQueue(account: account.userName, limits: .standard))
+                }
                 try passwordOptions.deliver(password, account: account.userName)
                 AccountsCommand.note("created \(account.userName) on vhost \(client.vhost)")
             }
@@ -199,7 +209,10 @@ struct AccountsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List SMS system, agency and operator accounts and whether their permissions are the contract's.",
-            discussion: "Columns: account, kind, state (active or disabled), permissions on the vhost (contract, differ or none).")
+            discussion: """
+                Columns: account, kind, state (active or disabled), permissions on the vhost (contract, differ or \
+                none); topic permissions count too.
+                """)
         @OptionGroup var management: ManagementOptions
 
         func run() async throws {
@@ -211,8 +224,12 @@ struct AccountsCommand: AsyncParsableCommand {
                     let state = user.tags.contains(AccountsCommand.disabledTag) ? "disabled" : "active"
                     let permissions: String
                     if let actual = try await client.permissions(user.name) {
-                        let expected = account.permissions.vhostBody.compactMapValues { $0 as? String }
-                        permissions = ["configure", "write", "read"].allSatisfy { actual[$0] == expected[$0] } ? "contract" : "differ"
+                        let expected = account.permissions
+                        let topics = try await client.topicPermissions(user.name)
+                        let same = actual["configure"] == expected.configure && actual["write"] == expected.write
+                            && actual["read"] == expected.read
+                            && topics.sorted { $0.exchange < $1.exchange } == expected.topics.sorted { $0.exchange < $1.exchange }
+                        permissions = same ? "contract" : "differ"
                     } else {
                         permissions = "none"
                     }

@@ -3,7 +3,8 @@ import Foundation
 
 /// Where the benchmarks find the cluster: options first, then `BENCH_*` variables, then
 /// the local stack's credentials file (`deploy/local/up` writes `.local/credentials.env`),
-/// so on a local cluster no option is needed.
+/// so on a local cluster no option is needed. A URL option carries no password (see
+/// `CommandLineURL`): the variables and the file may.
 struct BenchTargets: ParsableArguments {
     @Option(help: "Broker URL of an account that may declare queues and publish to the cluster's exchanges (default: $BENCH_AMQP_URL, then ADMIN_AMQP_URL of the credentials file).")
     var amqpURL: String?
@@ -22,21 +23,21 @@ struct BenchTargets: ParsableArguments {
     private var environment: [String: String] { ProcessInfo.processInfo.environment.filter { !$0.value.isEmpty } }
 
     func amqp() throws -> String {
-        guard let url = amqpURL ?? environment["BENCH_AMQP_URL"] ?? file["ADMIN_AMQP_URL"] else {
+        guard let url = try CommandLineURL.checked(amqpURL, option: "--amqp-url") ?? environment["BENCH_AMQP_URL"] ?? file["ADMIN_AMQP_URL"] else {
             throw ValidationError("give --amqp-url (or BENCH_AMQP_URL, or run from a checkout whose local stack is up)")
         }
         return url
     }
 
     func database() throws -> String {
-        guard let url = databaseURL ?? environment["BENCH_DATABASE_URL"] ?? file["ADMIN_DATABASE_URL"] else {
+        guard let url = try CommandLineURL.checked(databaseURL, option: "--database-url") ?? environment["BENCH_DATABASE_URL"] ?? file["ADMIN_DATABASE_URL"] else {
             throw ValidationError("give --database-url (or BENCH_DATABASE_URL, or run from a checkout whose local stack is up)")
         }
         return url
     }
 
     func sms() throws -> String {
-        guard let url = smsURL ?? environment["BENCH_SMS_AMQP_URL"] ?? file["SMS_LOCAL_AMQP_URL"] else {
+        guard let url = try CommandLineURL.checked(smsURL, option: "--sms-url") ?? environment["BENCH_SMS_AMQP_URL"] ?? file["SMS_LOCAL_AMQP_URL"] else {
             throw ValidationError("give --sms-url (or BENCH_SMS_AMQP_URL, or run from a checkout whose local stack is up)")
         }
         return url

@@ -7,7 +7,14 @@ import Postgres
 enum DatabaseURL {
     static func configuration(given: String?, fallbacks variables: [String]) throws -> PostgresConfiguration {
         let environment = ProcessInfo.processInfo.environment
-        guard let url = given ?? variables.lazy.compactMap({ environment[$0] }).first else {
+        // libpq reads a password from PGPASSWORD or a .pgpass file (PGPASSFILE) itself.
+        let checked: String?
+        do {
+            checked = try CommandLineURL.checked(given, option: "--database-url")
+        } catch {
+            throw ValidationError(error.description)
+        }
+        guard let url = checked ?? variables.lazy.compactMap({ environment[$0] }).first else {
             throw ValidationError("give --database-url (or set \(variables.joined(separator: " or ")))")
         }
         do {

@@ -1,3 +1,4 @@
+import AMQP
 import Contract
 import Foundation
 #if canImport(FoundationNetworking)
@@ -18,6 +19,10 @@ struct ManagementClient: Sendable {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { throw CommandFailure(usage: "--management-url must be http(s)://user:password@host:port") }
+        // An administrator's password in clear may cross this machine's loopback only.
+        if scheme == "http", !["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) {
+            throw CommandFailure(usage: "--management-url must be https:// for a broker on another machine (http would send the administrator's password in clear)")
+        }
         guard let user = components.user, let password = components.password else {
             throw CommandFailure(usage: "--management-url has no user and password (an administrator of the broker)")
         }
@@ -131,6 +136,48 @@ struct ManagementClient: Sendable {
     func permissions(_ user: String) async throws(CommandFailure) -> [String: String]? {
         guard let object = try await getJSON("/api/permissions/\(encodedVhost)/\(Self.segment(user))") as? [String: Any] else { return nil }
         return object.compactMapValues { $0 as? String }
+    }
+
+    /// The user's topic permissions on the vhost, one per exchange.
+    func topicPermissions(_ user: String) async throws(CommandFailure) -> [BrokerPermissions.TopicPermission] {
+        let list = try await getJSON("/api/topic-permissions/\(encodedVhost)/\(Self.segment(user))") as? [[String: Any]] ?? []
+        return list.compactMap { entry in
+            guard let exchange = entry["exchange"] as? String, let write = entry["write"] as? String, let read = entry["read"] as? String
+            else { return nil }
+            return BrokerPermissions.TopicPermission(exchange: exchange, write: write, read: read)
+        }
+    }
+
+    // MARK: Topology
+
+    /// Declares exchanges, queues and bindings as a service would over AMQP; an object that
+    /// exists with the same arguments is left as it is.
+    func declare(_ topology: Topology) async throws(CommandFailure) {
+        for exchange in topology.exchanges {
+            try await send("PUT", "/api/exchanges/\(encodedVhost)/\(Self.segment(exchange.name))", json: [
+                "type": exchange.kind.rawValue, "durable": exchange.durable, "auto_delete": false, "internal": false,
+                "arguments": Self.json(exchange.arguments),
+            ])
+        }
+        for queue in topology.queues {
+            try await send("PUT", "/api/queues/\(encodedVhost)/\(Self.segment(queue.name))", json: [
+                "durable": queue.durable, "auto_delete": queue.autoDelete, "arguments": Self.json(queue.arguments),
+            ])
+        }
+        for binding in topology.bindings {
+            let path = "/api/bindings/\(encodedVhost)/e/\(Self.segment(binding.exchange))/q/\(Self.segment(binding.queue))"
+            try await send("POST", path, json: ["routing_key": binding.routingKey, "arguments": [String: Any]()])
+        }
+    }
+
+    private static func json(_ arguments: [String: AMQPFieldValue]) -> [String: Any] {
+        arguments.mapValues { value -> Any in
+            switch value {
+            case .string(let text): text
+            case .int(let number): number
+            case .bool(let flag): flag
+            }
+        }
     }
 
     // MARK: Connections

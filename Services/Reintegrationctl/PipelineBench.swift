@@ -61,7 +61,7 @@ struct PipelineBench: AsyncParsableCommand {
                 sentAt[reference] = Date().timeIntervalSince1970
                 messages.append(OutgoingMessage(
                     exchange: ExchangeName.intake, routingKey: MessageType.readmission,
-                    properties: .persistentJSON(messageId: reference, type: MessageType.readmission),
+                    properties: .persistentJSON(messageId: reference, type: MessageType.readmission, userId: smsConfiguration.user),
                     body: Self.record(reference: reference)))
             }
             let outcomes = try await sms.publish(messages)

@@ -4,7 +4,8 @@ import Contract
 import Foundation
 
 /// `reintegrationctl rejected …`: inspect and replay the messages the cluster refused, in
-/// `intake.rejected` and `agency.updates.rejected`.
+/// the `intake.rejected.*` queues and `agency.updates.rejected`, and move v1's single
+/// `intake.rejected` queue into the per-system queues.
 ///
 /// Exit codes: 0 done; 64 wrong usage; 65 the replay's input breaks a rule (body not JSON or
 /// too large, no routable type, wrong agency account); 66 no message with that id (or no
@@ -14,7 +15,7 @@ import Foundation
 struct RejectedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rejected",
-        abstract: "List, show and replay refused messages (intake.rejected, agency.updates.rejected).",
+        abstract: "List, show and replay refused messages (intake.rejected.*, agency.updates.rejected).",
         discussion: """
             Reading never removes a message: the tool holds what it read unacknowledged and returns it \
             to the queue when it closes. Each reading adds one to a message's x-delivery-count header; the \
@@ -23,37 +24,70 @@ struct RejectedCommand: AsyncParsableCommand {
             (accounts create operator <name>).
             Exit codes: 0 done; 64 wrong usage; 65 bad replay input (body not JSON or over 64 KiB, no             routable type, another agency's account); 66 no message with that id; 69 broker unreachable;             75 replay not confirmed, the message stays (try again); 77 login or operation refused.
             """,
-        subcommands: [List.self, Show.self, Replay.self]
+        subcommands: [List.self, Show.self, Replay.self, Migrate.self]
     )
 
-    /// The two rejected queues, as operators name them.
-    enum RejectedQueue: String, ExpressibleByArgument, CaseIterable {
-        case intake
-        case agencyUpdates = "agency-updates"
+    /// A rejected queue, as operators name it: `agency-updates`, an SMS system's account
+    /// (`sms-<name>`, for `intake.rejected.sms-<name>`), `unattributed`, or a full queue name.
+    struct RejectedQueue: ExpressibleByArgument, Equatable {
+        enum Kind { case intake, agencyUpdates }
+
+        var queueName: String
+        var kind: Kind
 
         init?(argument: String) {
             switch argument {
-            case "intake", QueueName.intakeRejected: self = .intake
-            case "agency-updates", ExchangeName.agencyUpdates, QueueName.agencyUpdatesRejected: self = .agencyUpdates
-            default: return nil
+            case "agency-updates", ExchangeName.agencyUpdates, QueueName.agencyUpdatesRejected:
+                self.init(queueName: QueueName.agencyUpdatesRejected, kind: .agencyUpdates)
+            case "unattributed":
+                self.init(queueName: QueueName.intakeRejectedUnattributed, kind: .intake)
+            case _ where argument == QueueName.intakeRejectedV1 || argument.hasPrefix(QueueName.intakeRejectedV1 + "."):
+                self.init(queueName: argument, kind: .intake)
+            case _ where PartyAccount(userName: argument)?.kind == .sms:
+                self.init(queueName: QueueName.intakeRejected(account: argument), kind: .intake)
+            default:
+                return nil
             }
         }
 
-        var queueName: String {
-            switch self {
-            case .intake: QueueName.intakeRejected
-            case .agencyUpdates: QueueName.agencyUpdatesRejected
+        init(queueName: String, kind: Kind) {
+            self.queueName = queueName
+            self.kind = kind
+        }
+
+        /// The SMS system whose refusals the queue holds, when it is one system's.
+        var smsAccount: String? {
+            let prefix = QueueName.intakeRejectedV1 + "."
+            guard kind == .intake, queueName.hasPrefix(prefix) else { return nil }
+            let account = String(queueName.dropFirst(prefix.count))
+            return PartyAccount(userName: account)?.kind == .sms ? account : nil
+        }
+    }
+
+    /// The operator account the commands connect with.
+    struct OperatorConnection: ParsableArguments {
+        @Option(help: "An operator account's URL without its password, amqp://operator-<name>@host:port/vhost, with --password-file (default: $OPERATOR_AMQP_URL, which may hold the password).")
+        var amqpURL: String?
+
+        @Option(help: "A file (mode 600) whose first line is the password of --amqp-url's account.")
+        var passwordFile: String?
+
+        /// The URL to connect with: the option's with the file's password, else the environment's.
+        func url() throws(CommandFailure) -> String {
+            let given = try CommandLineURL.checked(amqpURL, option: "--amqp-url", passwordFile: passwordFile, passwordFileOption: "--password-file")
+            guard let url = given ?? ProcessInfo.processInfo.environment["OPERATOR_AMQP_URL"], !url.isEmpty else {
+                throw CommandFailure(usage: "give --amqp-url (or set OPERATOR_AMQP_URL): an operator account's amqp:// URL")
             }
+            return url
         }
     }
 
     /// The broker connection and how much to read.
     struct ReadOptions: ParsableArguments {
-        @Argument(help: "intake (intake.rejected) or agency-updates (agency.updates.rejected).")
+        @Argument(help: "An SMS system's account (sms-<name>: intake.rejected.sms-<name>), unattributed (intake.rejected.unattributed), agency-updates (agency.updates.rejected), or a full intake.rejected.* queue name.")
         var queue: RejectedQueue
 
-        @Option(help: "An operator account's URL, amqp://operator-<name>:password@host:port/vhost (default: $OPERATOR_AMQP_URL).")
-        var amqpURL: String?
+        @OptionGroup var connection: OperatorConnection
 
         @Option(help: "Read at most this many messages (1–65535); the rest of the queue stays unread.")
         var limit: UInt16 = 1000
@@ -67,10 +101,7 @@ struct RejectedCommand: AsyncParsableCommand {
         }
 
         func open() async throws(CommandFailure) -> RejectedQueueReader {
-            guard let url = amqpURL ?? ProcessInfo.processInfo.environment["OPERATOR_AMQP_URL"], !url.isEmpty else {
-                throw CommandFailure(usage: "give --amqp-url (or set OPERATOR_AMQP_URL): an operator account's amqp:// URL")
-            }
-            return try await RejectedQueueReader.open(url: url, queue: queue.queueName)
+            try await RejectedQueueReader.open(url: connection.url(), queue: queue.queueName)
         }
 
         var idle: Duration { .milliseconds(Int(wait * 1000)) }

@@ -13,10 +13,13 @@ import Synchronization
 final class RejectedQueueReader: Sendable {
     let connection: AMQPConnection
     let queue: String
+    /// The account the reader logged in as (the `user_id` its publishes may carry).
+    let user: String
 
-    private init(connection: AMQPConnection, queue: String) {
+    private init(connection: AMQPConnection, queue: String, user: String) {
         self.connection = connection
         self.queue = queue
+        self.user = user
     }
 
     static func open(url: String, queue: String) async throws(CommandFailure) -> RejectedQueueReader {
@@ -27,7 +30,8 @@ final class RejectedQueueReader: Sendable {
             throw CommandFailure(usage: "--amqp-url is not an amqp:// URL with user and password")
         }
         do {
-            return RejectedQueueReader(connection: try await AMQPConnection.connect(configuration, logger: quietLogger), queue: queue)
+            return RejectedQueueReader(
+                connection: try await AMQPConnection.connect(configuration, logger: quietLogger), queue: queue, user: configuration.user)
         } catch {
             throw BrokerFailure.describe(error, doing: "connecting to the broker")
         }

@@ -11,7 +11,8 @@ extension RejectedCommand {
             abstract: "Replay a refused message, possibly corrected, back through the contract's exchange.",
             discussion: """
                 intake: published to the intake exchange with the message's type as routing key (readmission.v1 \
-                or consent.v1), with the operator's account. agency-updates: the referral service trusts only \
+                or consent.v1), with the operator's account as user_id and the original sender's account in \
+                x-on-behalf-of, so the case belongs to that SMS system and a refusal returns to its queue. agency-updates: the referral service trusts only \
                 user_id, which the broker lets no account but the agency's set, so a status update is replayed \
                 with the agency's own account (--as-url), to agency.updates under its code; it must be the \
                 account that sent it. The copy gets a new message_id (receivers have recorded the old one) and \
@@ -27,15 +28,18 @@ extension RejectedCommand {
         @Option(help: "intake only: the routing key and type to use, readmission.v1 or consent.v1 (default: the message's type).")
         var type: String?
 
-        @Option(help: "agency-updates only: the agency's account URL, amqp://agency-<code>:password@host:port/vhost.")
+        @Option(help: "agency-updates only: the agency's account URL without its password, amqp://agency-<code>@host:port/vhost.")
         var asURL: String?
+
+        @Option(help: "agency-updates only: a file (mode 600) whose first line is the password of --as-url's account.")
+        var asPasswordFile: String?
 
         func run() async throws {
             try await CommandFailure.reporting {
                 // Everything that can be checked without the queue is checked first.
                 let correctedBody = try bodyFile.map(Self.readBody)
                 let agency = try agencyPublisher()
-                if options.queue == .intake, let type, ![MessageType.readmission, MessageType.consent].contains(type) {
+                if options.queue.kind == .intake, let type, ![MessageType.readmission, MessageType.consent].contains(type) {
                     throw CommandFailure(data: "--type must be \(MessageType.readmission) or \(MessageType.consent)")
                 }
                 let messageId = messageId
@@ -43,7 +47,8 @@ extension RejectedCommand {
                 let type = type
                 try await RejectedCommand.find(messageId, options: options) { reader, delivery in
                     do {
-                        let message = try Self.replayCopy(of: delivery, queue: queue, body: correctedBody, type: type, agency: agency?.user)
+                        let message = try Self.replayCopy(
+                            of: delivery, queue: queue, body: correctedBody, type: type, agency: agency?.user, operator: reader.user)
                         let outcomes: [PublishOutcome]
                         do {
                             outcomes = try await Self.publish(message, agency: agency?.configuration, operator: reader.connection)
@@ -78,19 +83,20 @@ extension RejectedCommand {
 
         /// The agency account to publish a status update with, checked before touching the queue.
         private func agencyPublisher() throws(CommandFailure) -> (configuration: AMQPConfiguration, user: String)? {
-            guard options.queue == .agencyUpdates else {
-                if asURL != nil { throw CommandFailure(usage: "--as-url is for agency-updates replays only") }
+            guard options.queue.kind == .agencyUpdates else {
+                if asURL != nil || asPasswordFile != nil { throw CommandFailure(usage: "--as-url is for agency-updates replays only") }
                 return nil
             }
             if type != nil { throw CommandFailure(usage: "--type is for intake replays only") }
-            guard let asURL else {
+            guard let asURL = try CommandLineURL.checked(asURL, option: "--as-url", passwordFile: asPasswordFile, passwordFileOption: "--as-password-file")
+            else {
                 throw CommandFailure(usage: "give --as-url with the agency's account URL: a status update is replayed as the agency that sent it")
             }
             let configuration: AMQPConfiguration
             do {
                 configuration = try AMQPConfiguration(url: asURL, connectionName: "reintegrationctl-replay")
             } catch {
-                throw CommandFailure(usage: "--as-url is not an amqp:// URL with user and password")
+                throw CommandFailure(usage: "--as-url is not an amqp:// URL with a user (and --as-password-file)")
             }
             guard AccountName.agencyCode(fromUserId: configuration.user) != nil else {
                 throw CommandFailure(data: "--as-url must be an agency's account (agency-<code>)")
@@ -113,10 +119,11 @@ extension RejectedCommand {
         /// The message to publish: the original properties without the rejection headers,
         /// a new message_id, and where it goes.
         static func replayCopy(
-            of delivery: Delivery, queue: RejectedQueue, body: [UInt8]?, type: String?, agency user: String?
+            of delivery: Delivery, queue: RejectedQueue, body: [UInt8]?, type: String?, agency user: String?, operator operatorAccount: String
         ) throws(CommandFailure) -> OutgoingMessage {
             var properties = delivery.properties
             let originalUser = properties.headers[RejectionHeader.originalUserId]?.stringValue
+                ?? properties.headers[RejectionHeader.onBehalfOf]?.stringValue
             for header in [RejectionHeader.reason, RejectionHeader.detail, RejectionHeader.rejectedAt, RejectionHeader.originalUserId, "x-delivery-count"] {
                 properties.headers[header] = nil
             }
@@ -125,8 +132,12 @@ extension RejectedCommand {
             properties.contentType = "application/json"
             properties.deliveryMode = 2
             properties.userId = nil
-            switch queue {
+            switch queue.kind {
             case .intake:
+                // Sent as the operator, on behalf of the system that sent the original: its
+                // case is registered to that system, and a refusal returns to its queue.
+                properties.headers[RejectionHeader.onBehalfOf] = (originalUser ?? queue.smsAccount).map(AMQPFieldValue.string)
+                properties.userId = operatorAccount
                 let routingKey = type ?? properties.type ?? ""
                 guard [MessageType.readmission, MessageType.consent].contains(routingKey) else {
                     throw CommandFailure(data: "the message's type is not \(MessageType.readmission) or \(MessageType.consent): give --type")

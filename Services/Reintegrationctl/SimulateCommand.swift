@@ -38,11 +38,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Seed of the synthetic data, to replay the same run.")
     var seed: UInt64 = UInt64(Date().timeIntervalSince1970)
 
-    @Option(help: "Broker URL of the SMS system account (default: $SIMULATE_SMS_AMQP_URL, then SMS_LOCAL_AMQP_URL of the credentials file).")
+    @Option(help: "Broker URL of the SMS system account, without a password (default: $SIMULATE_SMS_AMQP_URL, then SMS_LOCAL_AMQP_URL of the credentials file; both may hold the password).")
     var smsURL: String?
 
-    @Option(name: .customLong("agency-url"), help: "Broker URL of an agency-<code> account to play (repeatable; default: every AGENCY_*_AMQP_URL of the credentials file).")
-    var agencyURLs: [String] = []
+    @Option(name: .customLong("agency"), help: "An agency code to play, with its AGENCY_<CODE>_AMQP_URL of the credentials file (repeatable; default: every agency there).")
+    var agencyCodes: [String] = []
 
     @Flag(help: "Only send records; do not play the agencies.")
     var noAgencies = false
@@ -59,18 +59,21 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let file = LocalCredentials.read(credentialsFile)
-        guard let smsURL = smsURL ?? ProcessInfo.processInfo.environment["SIMULATE_SMS_AMQP_URL"] ?? file["SMS_LOCAL_AMQP_URL"] else {
+        let givenSMS = try await CommandFailure.reporting { try CommandLineURL.checked(smsURL, option: "--sms-url") }
+        guard let smsURL = givenSMS ?? ProcessInfo.processInfo.environment["SIMULATE_SMS_AMQP_URL"] ?? file["SMS_LOCAL_AMQP_URL"] else {
             throw ValidationError("give --sms-url (or SIMULATE_SMS_AMQP_URL, or run from a checkout whose local stack is up)")
         }
-        let agencyURLs = noAgencies ? [] : (self.agencyURLs.isEmpty
-            ? file.filter { $0.key.hasPrefix("AGENCY_") && $0.key.hasSuffix("_AMQP_URL") }.sorted { $0.key < $1.key }.map(\.value)
-            : self.agencyURLs)
+        let agencyURLs = noAgencies ? [] : file.filter { $0.key.hasPrefix("AGENCY_") && $0.key.hasSuffix("_AMQP_URL") }
+            .sorted { $0.key < $1.key }.map(\.value)
         var agencies: [(code: String, url: String)] = []
         for url in agencyURLs {
             guard let code = SimulatedAgency.code(ofAccountURL: url) else {
-                throw ValidationError("--agency-url must name an agency-<code> account")
+                throw ValidationError("the credentials file's AGENCY_*_AMQP_URL entries must name agency-<code> accounts")
             }
-            agencies.append((code, url))
+            if agencyCodes.isEmpty || agencyCodes.contains(code) { agencies.append((code, url)) }
+        }
+        if let missing = agencyCodes.first(where: { code in !agencies.contains { $0.code == code } }), !noAgencies {
+            throw ValidationError("--agency \(missing) has no AGENCY_*_AMQP_URL in the credentials file")
         }
         var logger = Logger(label: "simulate")
         logger.logLevel = .warning

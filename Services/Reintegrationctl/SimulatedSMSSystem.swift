@@ -11,12 +11,16 @@ struct SimulatedSMSSystem: Sendable {
     let replies: AMQPConsumer
     let counters: SimulationCounters
     let logger: Logger
+    /// The SMS system's account: every record carries it as `user_id`.
+    let account: String
 
     static func connect(url: String, counters: SimulationCounters, logger: Logger) async throws -> SimulatedSMSSystem {
-        let connection = try await AMQPConnection.connect(AMQPConfiguration(url: url, connectionName: "simulated SMS system"), logger: logger)
+        let configuration = try AMQPConfiguration(url: url, connectionName: "simulated SMS system")
+        let connection = try await AMQPConnection.connect(configuration, logger: logger)
         let replyQueue = try await connection.declareReplyQueue()
         let replies = try await connection.consume(queue: replyQueue, prefetch: 200)
-        return SimulatedSMSSystem(connection: connection, replyQueue: replyQueue, replies: replies, counters: counters, logger: logger)
+        return SimulatedSMSSystem(
+            connection: connection, replyQueue: replyQueue, replies: replies, counters: counters, logger: logger, account: configuration.user)
     }
 
     /// Sends at `rate` per second until `sendingEnds`, counts replies until `repliesUntil`.
@@ -48,6 +52,7 @@ struct SimulatedSMSSystem: Sendable {
                 contentType: "application/json", deliveryMode: 2, messageId: record.smsReference, type: MessageType.readmission)
             properties.replyTo = replyQueue
             properties.correlationId = record.smsReference
+            properties.userId = account
             let outcome = try await connection.publish([OutgoingMessage(
                 exchange: ExchangeName.intake, routingKey: MessageType.readmission, properties: properties, body: record.body)])
             counters.update { counts in

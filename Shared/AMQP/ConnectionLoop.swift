@@ -237,16 +237,10 @@ final class ConnectionLoop: @unchecked Sendable {
             let arena = CArena()
             _ = amqp_exchange_declare(
                 state, Self.channel, arena.bytes(exchange.name), arena.bytes(exchange.kind.rawValue),
-                0, exchange.durable ? 1 : 0, 0, 0, amqp_empty_table)
+                0, exchange.durable ? 1 : 0, 0, 0, arena.table(exchange.arguments))
             try check(amqp_get_rpc_reply(state), context: "declaring exchange \(exchange.name)")
         }
-        for queue in topology.queues {
-            let arena = CArena()
-            _ = amqp_queue_declare(
-                state, Self.channel, arena.bytes(queue.name), 0, queue.durable ? 1 : 0, queue.exclusive ? 1 : 0,
-                queue.autoDelete ? 1 : 0, arena.table(queue.arguments))
-            try check(amqp_get_rpc_reply(state), context: "declaring queue \(queue.name)")
-        }
+        for queue in topology.queues { try declare(queue, state: state) }
         for binding in topology.bindings {
             let arena = CArena()
             _ = amqp_queue_bind(
@@ -254,6 +248,30 @@ final class ConnectionLoop: @unchecked Sendable {
                 arena.bytes(binding.routingKey), amqp_empty_table)
             try check(amqp_get_rpc_reply(state), context: "binding \(binding.queue) to \(binding.exchange)")
         }
+    }
+
+    /// Declares a queue. A queue an earlier version declared with other arguments (say,
+    /// without today's length limit) cannot be redeclared; the broker answers 406 and closes
+    /// the channel. It is then used as it is, with a warning: its messages are kept, and
+    /// docs/contract.md says how to give it the new limits.
+    private func declare(_ queue: QueueDeclaration, state: amqp_connection_state_t) throws {
+        let arena = CArena()
+        _ = amqp_queue_declare(
+            state, Self.channel, arena.bytes(queue.name), 0, queue.durable ? 1 : 0, queue.exclusive ? 1 : 0,
+            queue.autoDelete ? 1 : 0, arena.table(queue.arguments))
+        let reply = amqp_get_rpc_reply(state)
+        guard reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION, reply.reply.id == Method.channelClose,
+              case .brokerClosed(406, let text, _) = closeError(method: reply.reply, context: "declaring queue \(queue.name)")
+        else { return try check(reply, context: "declaring queue \(queue.name)") }
+        _ = amqp_channel_open(state, Self.channel)
+        try check(amqp_get_rpc_reply(state), context: "channel.open")
+        _ = amqp_confirm_select(state, Self.channel)
+        try check(amqp_get_rpc_reply(state), context: "confirm.select")
+        _ = amqp_queue_declare(state, Self.channel, arena.bytes(queue.name), 1, 0, 0, 0, amqp_empty_table)
+        try check(amqp_get_rpc_reply(state), context: "checking queue \(queue.name)")
+        logger.warning("queue exists with other arguments; using it as it is", metadata: [
+            "queue": "\(queue.name)", "broker": "\(text)",
+        ])
     }
 
     /// Declares a server-named exclusive queue (for replies); returns its name.

@@ -32,8 +32,11 @@ public struct MessageProperties: Sendable, Hashable {
         self.headers = headers
     }
 
-    /// Properties of a persistent JSON business message.
-    public static func persistentJSON(messageId: String, type: String, headers: [String: AMQPFieldValue] = [:]) -> MessageProperties {
-        MessageProperties(contentType: "application/json", deliveryMode: 2, messageId: messageId, type: type, headers: headers)
+    /// Properties of a persistent JSON business message; `userId` must be the publishing
+    /// account's name (the broker refuses any other).
+    public static func persistentJSON(
+        messageId: String, type: String, userId: String? = nil, headers: [String: AMQPFieldValue] = [:]
+    ) -> MessageProperties {
+        MessageProperties(contentType: "application/json", deliveryMode: 2, messageId: messageId, type: type, userId: userId, headers: headers)
     }
 }

@@ -13,18 +13,34 @@ public enum ExchangeName {
     public static let clusterEvents = "cluster.events"
     /// Messages that exhausted their redelivery limit, routed by their queue's name.
     public static let deadLetters = "dead-letters"
-    /// The default exchange: publishing to a queue by name (rejections, replies).
+    /// Intake's refusals (contract v1.1, direct): routing key = the sender's account name,
+    /// into `intake.rejected.<account>`; `unattributed` when the sender is unknown.
+    public static let intakeRejected = "intake.rejected"
+    /// The alternate exchange of `intake.rejected` (fanout): a refusal whose sender has no
+    /// queue of its own lands in `intake.rejected.unattributed` instead of being lost.
+    public static let intakeRejectedUnrouted = "intake.rejected.unrouted"
+    /// The referral service's refusals (direct, internal), into `agency.updates.rejected`.
+    public static let referralRefusals = "referral.refusals"
+    /// The default exchange: publishing to a queue by name. Only intake uses it, and only
+    /// to answer reply queues (`ReplyQueue`).
     public static let defaultExchange = ""
 }
 
 public enum QueueName {
     public static let intakeReadmissions = "intake.readmissions"
-    public static let intakeRejected = "intake.rejected"
+    /// The v1 queue of every intake refusal; retired in v1.1 once its messages are moved
+    /// (`reintegrationctl rejected migrate`).
+    public static let intakeRejectedV1 = "intake.rejected"
+    /// Refusals whose sender is unknown or has no queue of its own.
+    public static let intakeRejectedUnattributed = "intake.rejected.unattributed"
     public static let referralCaseEvents = "referral.case-events"
     public static let referralStatusUpdates = "referral.status-updates"
     public static let agencyUpdatesRejected = "agency.updates.rejected"
     public static let escalationReferralEvents = "escalation.referral-events"
     public static let notificationRequests = "notification.requests"
+
+    /// The refusals of one SMS system's messages, read by that system and operators.
+    public static func intakeRejected(account: String) -> String { "intake.rejected.\(account)" }
 
     /// The queue an agency consumes its referrals from.
     public static func referrals(agency: String) -> String { "referrals.\(agency)" }
@@ -69,6 +85,15 @@ public enum RejectionHeader {
     public static let originalUserId = "x-original-user-id"
     /// On a replayed copy (`reintegrationctl rejected replay`): the refused message's id.
     public static let replayOf = "x-replay-of"
+    /// On an operator's replay of an SMS system's record: that system's account name. Trusted
+    /// only when the broker-validated `user_id` is an operator's.
+    public static let onBehalfOf = "x-on-behalf-of"
+}
+
+/// Routing keys on `intake.rejected`.
+public enum RejectionRoutingKey {
+    /// A refusal whose sender is unknown (no `user_id`).
+    public static let unattributed = "unattributed"
 }
 
 /// The contract's machine codes for refusals.
@@ -83,6 +108,10 @@ public enum RejectionReason: String, Sendable, CaseIterable {
     case unknownReferral = "unknown-referral"
     case wrongAgency = "wrong-agency"
     case missingUserId = "missing-user-id"
+    /// A record or consent update without `user_id` (contract v1.1).
+    case missingSender = "missing-sender"
+    /// A message about a record another SMS system registered (contract v1.1).
+    case wrongSender = "wrong-sender"
     case invalidTransition = "invalid-transition"
     /// Processing kept failing until the redelivery limit (not the sender's fault).
     case processingFailed = "processing-failed"

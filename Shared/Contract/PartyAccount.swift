@@ -73,11 +73,17 @@ public enum PartyAccount: Sendable, Equatable {
     public var permissions: BrokerPermissions {
         switch self {
         case .sms:
-            // Publishes records, reads its server-named reply queues and the refusals.
+            // Publishes records and consent updates (no other routing key), reads its
+            // server-named reply queues and its own refusals.
             BrokerPermissions(
                 configure: #"^amq\.gen-.*$"#,
                 write: "^\(BrokerPermissions.literal(ExchangeName.intake))$",
-                read: #"^(amq\.gen-.*|"# + BrokerPermissions.literal(QueueName.intakeRejected) + ")$")
+                read: #"^(amq\.gen-.*|"# + BrokerPermissions.literal(QueueName.intakeRejected(account: userName)) + ")$",
+                topics: [.init(
+                    exchange: ExchangeName.intake,
+                    write: "^(" + BrokerPermissions.literal(MessageType.readmission) + "|"
+                        + BrokerPermissions.literal(MessageType.consent) + ")$",
+                    read: BrokerPermissions.nothing)])
         case .agency(let code):
             // Reads its own queue; publishes status updates under its own code only.
             BrokerPermissions(
@@ -86,13 +92,16 @@ public enum PartyAccount: Sendable, Equatable {
                 read: "^\(BrokerPermissions.literal(QueueName.referrals(agency: code)))$",
                 topics: [.init(exchange: ExchangeName.agencyUpdates, write: "^\(BrokerPermissions.literal(code))$", read: BrokerPermissions.nothing)])
         case .operator:
-            // Reads (and acknowledges replayed) refusals; replays records to intake. Status
-            // updates are replayed with the agency's own account: the referral service
-            // trusts user_id, which the broker lets only that account set.
+            // Reads (and acknowledges replayed) refusals of every system; replays records to
+            // intake, and moves v1's intake.rejected queue into the exchange of the same name
+            // (`rejected migrate`). Status updates are replayed with the agency's own account:
+            // the referral service trusts user_id, which the broker lets only that account set.
             BrokerPermissions(
                 configure: BrokerPermissions.nothing,
-                write: "^\(BrokerPermissions.literal(ExchangeName.intake))$",
-                read: "^(" + BrokerPermissions.literal(QueueName.intakeRejected) + "|"
+                write: "^(" + BrokerPermissions.literal(ExchangeName.intake) + "|"
+                    + BrokerPermissions.literal(ExchangeName.intakeRejected) + ")$",
+                read: "^(" + BrokerPermissions.literal(QueueName.intakeRejectedV1) + "|"
+                    + BrokerPermissions.literal(QueueName.intakeRejectedV1) + #"\..+|"#
                     + BrokerPermissions.literal(QueueName.agencyUpdatesRejected) + ")$")
         }
     }

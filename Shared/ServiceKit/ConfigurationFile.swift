@@ -1,3 +1,4 @@
+import Contract
 import Foundation
 import WorkingCalendar
 
@@ -17,6 +18,14 @@ public enum ConfigurationFile {
     public static func workingCalendar(in environment: EnvironmentReader) throws -> WorkingCalendar {
         try contents(of: "WORKING_CALENDAR_FILE", in: environment).map { bytes in try WorkingCalendar.load(holidaysJSON: bytes) }
             ?? WorkingCalendar()
+    }
+
+    /// The district codes records may name, one catalogue for intake and referral:
+    /// `DISTRICTS_FILE` (a JSON array of codes; `INTAKE_DISTRICTS_FILE`, its earlier name,
+    /// is still read), else the built-in list.
+    public static func districtCatalog(in environment: EnvironmentReader) throws -> DistrictCatalog {
+        let variable = environment.string("DISTRICTS_FILE") != nil ? "DISTRICTS_FILE" : "INTAKE_DISTRICTS_FILE"
+        return try contents(of: variable, in: environment).map { bytes in try DistrictCatalog.load(json: bytes) } ?? .default
     }
 }
 

@@ -1,3 +1,4 @@
+import AMQP
 import Foundation
 import Logging
 
@@ -29,6 +30,9 @@ public struct ServiceSettings: Sendable {
     public var deliveryLimit: Int
     /// `SHUTDOWN_GRACE`: time allowed for graceful shutdown before cancelling (default 20 s).
     public var shutdownGrace: Duration
+    /// `QUEUE_MAX_LENGTH` and `QUEUE_MAX_BYTES`: how much each queue the service declares may
+    /// hold before the broker refuses more (default 100,000 messages, 1 GiB).
+    public var queueLimits: QueueLimits
 
     /// Reads and validates the settings.
     ///
@@ -55,6 +59,9 @@ public struct ServiceSettings: Sendable {
         deliveryLimit = try environment.int("DELIVERY_LIMIT", default: 10, range: 1...1_000)
         shutdownGrace = try environment.duration(
             "SHUTDOWN_GRACE", default: .seconds(20), range: .zero ... .seconds(3_600))
+        queueLimits = QueueLimits(
+            maxLength: try environment.int("QUEUE_MAX_LENGTH", default: QueueLimits.standard.maxLength, range: 1...100_000_000),
+            maxBytes: try environment.int("QUEUE_MAX_BYTES", default: QueueLimits.standard.maxBytes, range: 1_048_576...(1 << 40)))
     }
 
     private static let levelNames = Logger.Level.allCases.map(\.rawValue)
@@ -87,7 +94,8 @@ extension ServiceSettings: CustomStringConvertible {
         "amqp=\(Self.redacted(amqpURL)) database=\(Self.redacted(databaseURL)) "
             + "http=\(httpHost):\(httpPort) log=\(logLevel.rawValue)/\(logFormat.rawValue) "
             + "prefetch=\(amqpPrefetch) heartbeat=\(amqpHeartbeat) pool=\(databasePoolSize) "
-            + "deliveryLimit=\(deliveryLimit) shutdownGrace=\(shutdownGrace)"
+            + "deliveryLimit=\(deliveryLimit) shutdownGrace=\(shutdownGrace) "
+            + "queueMaxLength=\(queueLimits.maxLength) queueMaxBytes=\(queueLimits.maxBytes)"
     }
 
     /// Drops user, password, query and fragment; anything not URL-shaped is hidden entirely.

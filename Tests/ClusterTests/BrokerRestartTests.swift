@@ -16,8 +16,9 @@ extension ClusterProcesses {
         @Test("records published before, during and after a broker restart are all applied once", .enabled(if: restartCommand != nil))
         func restartLosesNothing() async throws {
             try await TestCluster.with { cluster in
+                let configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: "restart-test")
                 let publisher = AMQPClient(
-                    configuration: try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: "restart-test"),
+                    configuration: configuration,
                     logger: Logger(label: "test.restart"), backoff: Backoff(initial: .milliseconds(200), maximum: .seconds(2)))
                 let batch = "SMS-RST-\(UUID().uuidString.prefix(6))"
                 let total = 600
@@ -27,7 +28,7 @@ extension ClusterProcesses {
                         let messages = (chunk..<min(total, chunk + 25)).map { index in
                             OutgoingMessage(
                                 exchange: ExchangeName.intake, routingKey: MessageType.readmission,
-                                properties: .persistentJSON(messageId: "\(batch)-\(index)", type: MessageType.readmission),
+                                properties: .persistentJSON(messageId: "\(batch)-\(index)", type: MessageType.readmission, userId: configuration.user),
                                 body: Records.bytes(Records.readmission(smsReference: "\(batch)-\(index)", needs: ["health"], childBirthDate: nil)))
                         }
                         let outcomes = try await publisher.publish(messages)

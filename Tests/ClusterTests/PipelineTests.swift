@@ -94,7 +94,7 @@ extension ClusterProcesses {
                 #expect(fields.contains("person.birthDate"))
                 #expect(fields.contains("person.address.district"))
 
-                let found = try await cluster.firstMessage(in: QueueName.intakeRejected) { $0.properties.messageId == messageId }
+                let found = try await cluster.firstMessage(in: sms.rejectedQueue) { $0.properties.messageId == messageId }
                 let copy = try #require(found)
                 #expect(copy.body == body)
                 #expect(copy.properties.headers["x-rejection-reason"] == .string("invalid-field"))
@@ -215,7 +215,7 @@ extension ClusterProcesses {
                 let messages = (0..<total).map { index in
                     OutgoingMessage(
                         exchange: ExchangeName.intake, routingKey: MessageType.readmission,
-                        properties: .persistentJSON(messageId: "\(batch)-\(index)", type: MessageType.readmission),
+                        properties: .persistentJSON(messageId: "\(batch)-\(index)", type: MessageType.readmission, userId: sms.user),
                         body: Records.bytes(Records.readmission(smsReference: "\(batch)-\(index)", needs: ["health"], childBirthDate: nil)))
                 }
                 let publishing = Task {

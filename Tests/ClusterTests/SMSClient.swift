@@ -9,20 +9,29 @@ struct SMSClient {
     let connection: AMQPConnection
     let replyQueue: String
     let replies: AMQPConsumer
+    /// The account it logs in as, which every message carries as `user_id`.
+    let user: String
 
+    /// Where its refusals go.
+    var rejectedQueue: String { QueueName.intakeRejected(account: user) }
+
+    /// Connects as the sample SMS system `sms-local` (or the account of `url`).
     static func connect(url: String? = nil) async throws -> SMSClient {
-        let connection = try await AMQPConnection.connect(
-            AMQPConfiguration(url: url ?? TestEnvironment.amqpURL(), connectionName: "sms-test"), logger: .init(label: "test.sms"))
+        let configuration = try AMQPConfiguration(
+            url: url ?? TestEnvironment.value("REINTEGRATION_TEST_SMS_LOCAL_AMQP_URL"), connectionName: "sms-test")
+        let connection = try await AMQPConnection.connect(configuration, logger: .init(label: "test.sms"))
         let replyQueue = try await connection.declareReplyQueue()
         let replies = try await connection.consume(queue: replyQueue, prefetch: 100)
-        return SMSClient(connection: connection, replyQueue: replyQueue, replies: replies)
+        return SMSClient(connection: connection, replyQueue: replyQueue, replies: replies, user: configuration.user)
     }
 
     func publish(_ body: [UInt8], type: String = MessageType.readmission, messageId: String? = UUID().uuidString,
-                 correlationId: String = UUID().uuidString, replyTo: Bool = true) async throws -> String {
+                 correlationId: String = UUID().uuidString, replyTo: Bool = true, signed: Bool = true,
+                 replyQueue explicitReplyQueue: String? = nil) async throws -> String {
         var properties = MessageProperties(contentType: "application/json", deliveryMode: 2, messageId: messageId, type: type)
         properties.correlationId = correlationId
-        if replyTo { properties.replyTo = replyQueue }
+        if signed { properties.userId = user }
+        if replyTo { properties.replyTo = explicitReplyQueue ?? replyQueue }
         let outcome = try await connection.publish([OutgoingMessage(
             exchange: ExchangeName.intake, routingKey: type, properties: properties, body: body)])
         guard outcome == [.confirmed] else { throw ServiceProcessError(name: "sms", problem: "publish not confirmed: \(outcome)") }

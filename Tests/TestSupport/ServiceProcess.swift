@@ -55,6 +55,14 @@ public final class ServiceProcess: @unchecked Sendable {
 
     public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
 
+    /// The exit status of a process that has ended; nil while it runs.
+    public var exitStatus: Int32? {
+        lock.withLock {
+            guard let process, !process.isRunning else { return nil }
+            return process.terminationStatus
+        }
+    }
+
     /// Sends `signal` and waits for the process to exit.
     public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(30)) async {
         guard let process = lock.withLock({ self.process }), process.isRunning else { return }

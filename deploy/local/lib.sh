@@ -414,6 +414,9 @@ management.tcp.port = $MANAGEMENT_PORT
 prometheus.tcp.ip = 127.0.0.1
 prometheus.tcp.port = $PROMETHEUS_PORT
 log.file.level = info
+# The contract's bodies are at most 64 KiB; larger ones still reach intake, which refuses
+# them as too-large with a cut copy. Past 1 MiB the broker itself refuses the publish.
+max_message_size = 1048576
 EOF
     # Present so /etc/rabbitmq/rabbitmq-env.conf is not read: the node is ours alone.
     printf '%s\n' '# Intentionally empty: the local stack sets everything through the environment.' \

@@ -16,16 +16,19 @@ struct CaseStore: Sendable {
         var caseId: UUID
         var canonicalContent: String
         var awaitingConsent: Bool
+        /// The SMS system that registered the record; nil for records registered under v1.
+        var registeredBy: String?
     }
 
     func existingCase(smsReference: String, on connection: PostgresConnection) throws -> ExistingCase? {
         let rows = try connection.query(
-            "SELECT id, canonical_content, consent_status FROM \(cases) WHERE sms_reference = $1 FOR UPDATE",
+            "SELECT id, canonical_content, consent_status, registered_by FROM \(cases) WHERE sms_reference = $1 FOR UPDATE",
             [.text(smsReference)])
         guard let row = rows.first else { return nil }
         return ExistingCase(
             caseId: try row["id"].decode(), canonicalContent: try row["canonical_content"].decode(),
-            awaitingConsent: try row["consent_status"].decode(String.self) == "awaiting")
+            awaitingConsent: try row["consent_status"].decode(String.self) == "awaiting",
+            registeredBy: try row["registered_by"].decodeIfPresent())
     }
 
     /// The person with this FIN, created when new; a person without a FIN is always new.
@@ -46,39 +49,46 @@ struct CaseStore: Sendable {
 
     /// Opens the case; false when another instance opened one for this reference first.
     func openCase(
-        id: UUID, personId: UUID, record: ValidatedReadmission, messageId: String, rawRecord: [UInt8], openedAt: Date,
-        on connection: PostgresConnection
+        id: UUID, personId: UUID, record: ValidatedReadmission, sender: MessageSender, messageId: String, rawRecord: [UInt8],
+        openedAt: Date, on connection: PostgresConnection
     ) throws -> Bool {
         let rows = try connection.query("""
             INSERT INTO \(cases) (id, person_id, sms_reference, message_id, raw_record, canonical_content, readmitted_at,
-                                  district, needs, consent_status, consent_recorded_at, opened_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12)
+                                  district, needs, consent_status, consent_recorded_at, opened_at, registered_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13)
             ON CONFLICT (sms_reference) DO NOTHING
             RETURNING id
             """, [
                 .uuid(id), .uuid(personId), .text(record.smsReference), .text(messageId), .bytes(rawRecord),
                 .text(record.canonicalContent), .timestamp(record.readmittedAt), .text(record.person.district),
                 .text("{" + record.needs.joined(separator: ",") + "}"), .text(record.dataSharing ? "given" : "awaiting"),
-                record.consentRecordedAt.map(PostgresValue.timestamp) ?? .null, .timestamp(openedAt),
+                record.consentRecordedAt.map(PostgresValue.timestamp) ?? .null, .timestamp(openedAt), .text(sender.account),
             ])
         return !rows.isEmpty
     }
 
-    func recordRefusal(_ refusal: IntakeRefusal, messageId: String?, messageType: String?, on connection: PostgresConnection) throws {
+    func recordRefusal(
+        _ refusal: IntakeRefusal, messageId: String?, messageType: String?, sender: String?, on connection: PostgresConnection
+    ) throws {
         let problems = String(decoding: try JSONEncoder().encode(refusal.problems), as: UTF8.self)
         try connection.execute("""
-            INSERT INTO \(refusals) (message_id, message_type, sms_reference, reason, detail, problems)
-            VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+            INSERT INTO \(refusals) (message_id, message_type, sms_reference, reason, detail, problems, sender)
+            VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
             """, [
                 PostgresValue(messageId), PostgresValue(messageType), PostgresValue(refusal.smsReference),
-                .text(refusal.reason.rawValue), .text(refusal.detail), .json(problems),
+                .text(refusal.reason.rawValue), .text(refusal.detail), .json(problems), PostgresValue(sender),
             ])
     }
 
-    func recordConsent(_ update: ConsentUpdate, caseId: UUID, messageId: String?, on connection: PostgresConnection) throws {
+    func recordConsent(
+        _ update: ConsentUpdate, caseId: UUID, sender: MessageSender, messageId: String?, on connection: PostgresConnection
+    ) throws {
         try connection.execute("""
-            INSERT INTO \(consentUpdates) (case_id, message_id, data_sharing, recorded_at) VALUES ($1, $2, $3, $4)
-            """, [.uuid(caseId), PostgresValue(messageId), .bool(update.dataSharing), update.recordedAt.map(PostgresValue.timestamp) ?? .null])
+            INSERT INTO \(consentUpdates) (case_id, message_id, data_sharing, recorded_at, sender) VALUES ($1, $2, $3, $4, $5)
+            """, [
+                .uuid(caseId), PostgresValue(messageId), .bool(update.dataSharing),
+                update.recordedAt.map(PostgresValue.timestamp) ?? .null, .text(sender.account),
+            ])
     }
 
     func releaseConsent(caseId: UUID, recordedAt: Date?, on connection: PostgresConnection) throws {

@@ -50,5 +50,13 @@ enum IntakeMigrations {
                 received_at timestamptz NOT NULL DEFAULT now()
             );
             """),
+        // Contract v1.1: the broker-validated account that sent each record, consent update
+        // and refused message. Cases registered under v1 have none (see docs/contract.md,
+        // "Moving from v1 to v1.1").
+        Migration(version: 3, name: "senders", sql: """
+            ALTER TABLE cases ADD COLUMN registered_by text;
+            ALTER TABLE refusals ADD COLUMN sender text;
+            ALTER TABLE consent_updates ADD COLUMN sender text;
+            """),
     ]
 }

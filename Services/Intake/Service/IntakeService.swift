@@ -10,8 +10,8 @@ enum IntakeService {
         schema: "intake",
         defaultHTTPPort: 8081,
         migrations: IntakeMigrations.all,
-        configure: DistrictSource.load(from:),
-        topology: { settings, _ in ClusterTopology.intake(deliveryLimit: settings.deliveryLimit) },
+        configure: ConfigurationFile.districtCatalog(in:),
+        topology: { settings, _ in ClusterTopology.intake(limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit) },
         consumers: { context, districts in
             let handler = IntakeHandler(
                 parser: IntakeParser(districts: districts), store: CaseStore(schema: "intake"), outbox: context.outbox,

@@ -21,7 +21,7 @@ enum NotificationService {
                     environment: environment, calendar: try ConfigurationFile.workingCalendar(in: environment))
                 return (settings, try AlertTemplates.load(directory: settings.templatesDirectory))
             },
-            topology: { settings, _ in ClusterTopology.notification(deliveryLimit: settings.deliveryLimit) },
+            topology: { settings, _ in ClusterTopology.notification(limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit) },
             consumers: { context, configuration in
                 let (settings, _) = configuration
                 let handler = NotificationRequestHandler(schema: schema, workingHours: settings.workingHours, logger: context.logger)

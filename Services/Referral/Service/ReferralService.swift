@@ -5,11 +5,20 @@ import WorkingCalendar
 
 /// How the referral service is assembled. The routing policy comes from
 /// `REFERRAL_POLICY_FILE` and the public holidays from `WORKING_CALENDAR_FILE`, both
-/// optional (the contract's defaults), both validated at start.
+/// optional (the contract's defaults), both validated at start, the policy against the
+/// district catalogue intake accepts records for (`DISTRICTS_FILE`).
 enum ReferralService {
     static func configuration(_ environment: EnvironmentReader) throws -> (ReferralPolicy, WorkingCalendar) {
         let policy = try ConfigurationFile.contents(of: "REFERRAL_POLICY_FILE", in: environment)
             .map { bytes in try ReferralPolicy.load(json: bytes) } ?? .default
+        let catalog = try ConfigurationFile.districtCatalog(in: environment)
+        // A district intake accepts but no authority serves would leave its cases without
+        // the referral every case gets: refuse to start, naming the district.
+        if let orphan = catalog.codes.first(where: { !policy.districts.contains($0) }) {
+            throw ConfigurationError(
+                variable: "REFERRAL_POLICY_FILE",
+                problem: .unsafe("district \(orphan) of the district catalogue has no district authority (no agency queue): add it to the policy's districts or remove it from DISTRICTS_FILE"))
+        }
         let calendar = try ConfigurationFile.workingCalendar(in: environment)
         return (policy, calendar)
     }
@@ -21,7 +30,7 @@ enum ReferralService {
         migrations: ReferralMigrations.all,
         configure: configuration,
         topology: { settings, configuration in
-            ClusterTopology.referral(agencies: configuration.0.agencyCodes, deliveryLimit: settings.deliveryLimit)
+            ClusterTopology.referral(agencies: configuration.0.agencyCodes, limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit)
         },
         consumers: { context, configuration in
             let (policy, calendar) = configuration

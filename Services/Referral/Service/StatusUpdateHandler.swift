@@ -78,7 +78,7 @@ struct StatusUpdateHandler: MessageHandler {
             detail: detail, on: connection)
         try outbox.enqueue(
             .rejectedCopy(
-                of: delivery, exchange: ExchangeName.defaultExchange, routingKey: QueueName.agencyUpdatesRejected,
+                of: delivery, exchange: ExchangeName.referralRefusals, routingKey: QueueName.agencyUpdatesRejected,
                 reason: reason, detail: detail),
             on: connection)
         Counter(label: "referral_status_updates_total", dimensions: [("status", ""), ("result", reason.rawValue)]).increment()

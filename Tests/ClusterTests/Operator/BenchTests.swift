@@ -9,10 +9,9 @@ extension ClusterProcesses {
     struct BenchTests {
         @Test("bench messaging measures the floor and the outbox path and prints their ratio")
         func messaging() async throws {
-            let outcome = try await OperatorTool.run([
-                "bench", "messaging", "--messages", "300", "--credentials-file", "/nonexistent",
-                "--amqp-url", try TestEnvironment.amqpURL(), "--database-url", try TestEnvironment.databaseURL(),
-            ])
+            let outcome = try await OperatorTool.run(
+                ["bench", "messaging", "--messages", "300", "--credentials-file", "/nonexistent"],
+                environment: ["BENCH_AMQP_URL": try TestEnvironment.amqpURL(), "BENCH_DATABASE_URL": try TestEnvironment.databaseURL()])
             #expect(outcome.status == 0, "\(outcome)")
             #expect(outcome.standardOutput.contains("broker floor: "), "\(outcome)")
             #expect(outcome.standardOutput.contains("ratio (path / floor): "), "\(outcome)")
@@ -21,10 +20,9 @@ extension ClusterProcesses {
         @Test("bench escalation fires every seeded due step through the running service and removes its rows")
         func escalation() async throws {
             try await TestCluster.with(only: ["escalation"]) { cluster in
-                let outcome = try await OperatorTool.run([
-                    "bench", "escalation", "--open", "200", "--due", "100", "--credentials-file", "/nonexistent",
-                    "--database-url", try TestEnvironment.databaseURL(),
-                ])
+                let outcome = try await OperatorTool.run(
+                    ["bench", "escalation", "--open", "200", "--due", "100", "--credentials-file", "/nonexistent"],
+                    environment: ["BENCH_DATABASE_URL": try TestEnvironment.databaseURL()])
                 #expect(outcome.status == 0, "\(outcome)")
                 #expect(outcome.standardOutput.contains("fired 100 of 100 due steps"), "\(outcome)")
                 #expect(try await cluster.count("SELECT count(*) FROM escalation.ladder_steps WHERE agency = 'bench'") == 0)
@@ -43,16 +41,18 @@ extension ClusterProcesses {
         @Test("an unreachable broker or database exits 69 and says which")
         func unreachableTargets() async throws {
             let broker = try await OperatorTool.run(
-                ["bench", "messaging", "--messages", "10", "--credentials-file", "/nonexistent",
-                 "--amqp-url", "amqp://nobody:nothing@127.0.0.1:1/reintegration_test",
-                 "--database-url", "postgresql://nobody:nothing@127.0.0.1:1/reintegration_test"])
+                ["bench", "messaging", "--messages", "10", "--credentials-file", "/nonexistent"],
+                environment: [
+                    "BENCH_AMQP_URL": "amqp://nobody:nothing@127.0.0.1:1/reintegration_test",
+                    "BENCH_DATABASE_URL": "postgresql://nobody:nothing@127.0.0.1:1/reintegration_test",
+                ])
             #expect(broker.status == 69, "\(broker)")
             #expect(broker.standardError.contains("the benchmark"), "\(broker)")
             #expect(!broker.standardError.contains("nothing"), "the password is never printed")
 
             let database = try await OperatorTool.run(
-                ["bench", "escalation", "--open", "10", "--due", "1", "--credentials-file", "/nonexistent",
-                 "--database-url", "postgresql://nobody:nothing@127.0.0.1:1/reintegration_test"])
+                ["bench", "escalation", "--open", "10", "--due", "1", "--credentials-file", "/nonexistent"],
+                environment: ["BENCH_DATABASE_URL": "postgresql://nobody:nothing@127.0.0.1:1/reintegration_test"])
             #expect(database.status == 69, "\(database)")
             #expect(database.standardError.contains("database"), "\(database)")
             #expect(!database.standardError.contains("nothing"), "the password is never printed")

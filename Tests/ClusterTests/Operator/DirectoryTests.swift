@@ -9,7 +9,7 @@ extension ClusterProcesses {
     @Suite("Operator tool: directory", .serialized)
     struct DirectoryTests {
         func run(_ arguments: [String]) async throws -> OperatorTool.Outcome {
-            try await OperatorTool.run(["directory"] + arguments + ["--database-url", try TestEnvironment.databaseURL()])
+            try await OperatorTool.run(["directory"] + arguments, environment: ["NOTIFICATION_DATABASE_URL": try TestEnvironment.databaseURL()])
         }
 
         @Test("add, change, list and deactivate a person; refusals name the field and exit 65 or 66")

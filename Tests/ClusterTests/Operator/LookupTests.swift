@@ -118,7 +118,7 @@ extension ClusterProcesses {
                 let url = try TestEnvironment.databaseURL()
 
                 for key in [["--case-id", caseId], ["--sms-reference", reference], ["--personal-id", fin]] {
-                    let outcome = try await OperatorTool.run(["case", "show"] + key + ["--database-url", url])
+                    let outcome = try await OperatorTool.run(["case", "show"] + key , environment: ["ADMIN_DATABASE_URL": url])
                     #expect(outcome.status == 0, "\(key[0]): \(outcome)")
                     let text = outcome.standardOutput
                     #expect(text.contains("Case \(caseId)"), "\(key[0]): \(outcome)")
@@ -135,7 +135,7 @@ extension ClusterProcesses {
                 }
 
                 // The FIN can come from standard input, out of the shell's history.
-                let json = try await OperatorTool.run(["case", "show", "--personal-id", "-", "--json", "--database-url", url], input: fin + "\n")
+                let json = try await OperatorTool.run(["case", "show", "--personal-id", "-", "--json"], environment: ["ADMIN_DATABASE_URL": url], input: fin + "\n")
                 #expect(json.status == 0, "\(json)")
                 let document = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
                 let found = try #require((document["cases"] as? [[String: Any]])?.first)
@@ -165,12 +165,12 @@ extension ClusterProcesses {
             try await TestCluster.with(only: ["intake"]) { _ in
                 let url = try TestEnvironment.databaseURL()
                 let unknown = "SMS-NOBODY-\(UUID().uuidString.lowercased().prefix(8))"
-                let missing = try await OperatorTool.run(["case", "show", "--sms-reference", unknown, "--database-url", url])
+                let missing = try await OperatorTool.run(["case", "show", "--sms-reference", unknown], environment: ["ADMIN_DATABASE_URL": url])
                 #expect(missing.status == 66, "\(missing)")
                 #expect(missing.standardError.contains("no case with that SMS reference"))
                 #expect(!missing.standardError.contains(unknown))
 
-                let malformed = try await OperatorTool.run(["case", "show", "--personal-id", "abc", "--database-url", url])
+                let malformed = try await OperatorTool.run(["case", "show", "--personal-id", "abc"], environment: ["ADMIN_DATABASE_URL": url])
                 #expect(malformed.status == 64, "\(malformed)")
                 #expect(!malformed.standardError.contains("abc\n"))
                 let twoKeys = try await OperatorTool.run(["case", "show", "--case-id", UUID().uuidString, "--sms-reference", "x"])

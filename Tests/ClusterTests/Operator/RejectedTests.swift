@@ -34,7 +34,7 @@ extension ClusterProcesses {
 
         /// `rejected list <queue>`, polled until `messageId` is (or is no longer) listed.
         func list(
-            _ environment: [String: String], until messageId: String, listed: Bool, queue: String = "intake"
+            _ environment: [String: String], until messageId: String, listed: Bool, queue: String = "sms-local"
         ) async throws -> OperatorTool.Outcome {
             let arguments = ["rejected", "list", queue, "--wait", "1"]
             var outcome = try await OperatorTool.run(arguments, environment: environment)
@@ -67,7 +67,7 @@ extension ClusterProcesses {
                 #expect(columns[4] != "-", "the refusal time is listed")
                 #expect(!listed.standardOutput.contains("Məmmədov") && !listed.standardOutput.contains("atlantis"), "list printed personal data")
 
-                let shown = try await OperatorTool.run(["rejected", "show", "intake", messageId], environment: environment)
+                let shown = try await OperatorTool.run(["rejected", "show", "sms-local", messageId], environment: environment)
                 #expect(shown.status == 0, "\(shown)")
                 #expect(shown.standardOutput.contains("header x-rejection-reason: invalid-field"), "\(shown)")
                 #expect(shown.standardOutput.contains("Məmmədov"), "show prints the body")
@@ -79,7 +79,7 @@ extension ClusterProcesses {
                 let bodyFile = try writeBody(record)
                 defer { try? FileManager.default.removeItem(atPath: bodyFile) }
                 let replayed = try await OperatorTool.run(
-                    ["rejected", "replay", "intake", messageId, "--body-file", bodyFile], environment: environment)
+                    ["rejected", "replay", "sms-local", messageId, "--body-file", bodyFile], environment: environment)
                 #expect(replayed.status == 0, "\(replayed)")
                 let reference = try #require(record["smsReference"] as? String)
                 let cases = try await cluster.waitForCount(
@@ -103,17 +103,17 @@ extension ClusterProcesses {
                 let notJSON = FileManager.default.temporaryDirectory.appendingPathComponent("not-json-\(UUID().uuidString)").path
                 _ = FileManager.default.createFile(atPath: notJSON, contents: Data("{ broken".utf8))
                 defer { try? FileManager.default.removeItem(atPath: notJSON) }
-                let bad = try await OperatorTool.run(["rejected", "replay", "intake", messageId, "--body-file", notJSON], environment: environment)
+                let bad = try await OperatorTool.run(["rejected", "replay", "sms-local", messageId, "--body-file", notJSON], environment: environment)
                 #expect(bad.status == 65, "\(bad)")
 
                 // The broker refuses the publish half way (the message was already taken).
                 let management = try ManagementAPI.fromEnvironment()
                 let path = "/api/permissions/\(OperatorAccounts.vhost)/\(OperatorAccounts.encoded(user))"
                 let readOnly = try JSONSerialization.data(withJSONObject: [
-                    "configure": "^$", "write": "^$", "read": #"^(intake\.rejected|agency\.updates\.rejected)$"#,
+                    "configure": "^$", "write": "^$", "read": PartyAccount.operator("any").permissions.read,
                 ])
                 #expect(try await management.request("PUT", path, body: readOnly).0 / 100 == 2)
-                let refused = try await OperatorTool.run(["rejected", "replay", "intake", messageId], environment: environment)
+                let refused = try await OperatorTool.run(["rejected", "replay", "sms-local", messageId], environment: environment)
                 #expect(refused.status == 77, "\(refused)")
                 #expect(refused.standardError.contains("stays in intake.rejected"), "\(refused)")
 
@@ -123,7 +123,7 @@ extension ClusterProcesses {
 
                 let still = try await list(environment, until: messageId, listed: true)
                 #expect(still.standardOutput.contains(messageId), "a failed replay lost the message: \(still)")
-                let missing = try await OperatorTool.run(["rejected", "show", "intake", "no-such-message", "--wait", "1"], environment: environment)
+                let missing = try await OperatorTool.run(["rejected", "show", "sms-local", "no-such-message", "--wait", "1"], environment: environment)
                 #expect(missing.status == 66, "\(missing)")
             }
             try await OperatorAccounts.delete(user)
@@ -150,12 +150,22 @@ extension ClusterProcesses {
                 #expect(listed.standardOutput.contains("\(messageId)\t\(MessageType.referralStatus)\tunknown-referral"), "\(listed)")
 
                 // Another agency's account may not replay it; nothing is taken.
-                let wrong = try await OperatorTool.run(["rejected", "replay", "agency-updates", messageId, "--as-url", labourURL], environment: environment)
+                let labour = try PasswordFile(url: labourURL)
+                defer { labour.remove() }
+                let wrong = try await OperatorTool.run(
+                    ["rejected", "replay", "agency-updates", messageId] + labour.arguments(url: "--as-url", file: "--as-password-file"),
+                    environment: environment)
                 #expect(wrong.status == 65, "\(wrong)")
 
                 // Replayed as agency-health, it reaches the referral service with that user_id:
                 // refused again for the unknown referral, not for a missing user_id.
-                let replayed = try await OperatorTool.run(["rejected", "replay", "agency-updates", messageId, "--as-url", healthURL], environment: environment)
+                let healthPassword = try PasswordFile(url: healthURL)
+                defer { healthPassword.remove() }
+                let exposed = try await OperatorTool.run(["rejected", "replay", "agency-updates", messageId, "--as-url", healthURL], environment: environment)
+                #expect(exposed.status == 64 && exposed.standardError.contains("must not contain a password"), "\(exposed)")
+                let replayed = try await OperatorTool.run(
+                    ["rejected", "replay", "agency-updates", messageId] + healthPassword.arguments(url: "--as-url", file: "--as-password-file"),
+                    environment: environment)
                 #expect(replayed.status == 0, "\(replayed)")
                 let newId = try #require(replayed.standardOutput.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
                 let again = try await list(environment, until: newId, listed: true, queue: "agency-updates")

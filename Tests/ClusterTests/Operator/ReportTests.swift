@@ -90,7 +90,7 @@ extension ClusterProcesses {
                 _ = try await insert(scenario(tag), into: cluster.database)
                 let url = try TestEnvironment.databaseURL()
                 let csv = try await OperatorTool.run(
-                    ["report", "--from", "2025-01-01", "--to", "2025-01-31", "--format", "csv", "--database-url", url])
+                    ["report", "--from", "2025-01-01", "--to", "2025-01-31", "--format", "csv"], environment: ["ADMIN_DATABASE_URL": url])
                 #expect(csv.status == 0, "\(csv)")
                 let lines = csv.standardOutput.components(separatedBy: "\r\n").filter { $0.contains(tag) }
                 #expect(lines == [
@@ -98,15 +98,15 @@ extension ClusterProcesses {
                     "2025-01-01,2025-01-31,\(tag).labour,4,3,2,0,1,1,1,3.5",
                 ], "\(csv)")
 
-                let table = try await OperatorTool.run(["report", "--from", "2025-01-01", "--to", "2025-01-31", "--database-url", url])
+                let table = try await OperatorTool.run(["report", "--from", "2025-01-01", "--to", "2025-01-31"], environment: ["ADMIN_DATABASE_URL": url])
                 #expect(table.status == 0, "\(table)")
                 #expect(table.standardOutput.contains("\(tag).health"))
 
                 let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(tag).html")
                 defer { try? FileManager.default.removeItem(at: file) }
                 let html = try await OperatorTool.run([
-                    "report", "--from", "2025-01-01", "--to", "2025-01-31", "--format", "html", "--output", file.path, "--database-url", url,
-                ])
+                    "report", "--from", "2025-01-01", "--to", "2025-01-31", "--format", "html", "--output", file.path,
+                ], environment: ["ADMIN_DATABASE_URL": url])
                 #expect(html.status == 0, "\(html)")
                 let page = try String(contentsOf: file, encoding: .utf8)
                 #expect(page.contains("<svg") && page.contains("\(tag).labour"))
@@ -122,7 +122,7 @@ extension ClusterProcesses {
                 let ids = try await insert(scenario(tag), into: cluster.database)
                 let url = try TestEnvironment.databaseURL()
 
-                let json = try await OperatorTool.run(["overdue", "--agency", "\(tag).health", "--json", "--database-url", url])
+                let json = try await OperatorTool.run(["overdue", "--agency", "\(tag).health", "--json"], environment: ["ADMIN_DATABASE_URL": url])
                 #expect(json.status == 0, "\(json)")
                 let document = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
                 let groups = try #require(document["agencies"] as? [[String: Any]])
@@ -137,7 +137,7 @@ extension ClusterProcesses {
                 #expect(inProgress["missed"] as? String == "not completed")
                 #expect(inProgress["workingDaysLate"] as? Int == calendar.workingDays(from: due, to: now))
 
-                let table = try await OperatorTool.run(["overdue", "--agency", "\(tag).labour", "--database-url", url])
+                let table = try await OperatorTool.run(["overdue", "--agency", "\(tag).labour"], environment: ["ADMIN_DATABASE_URL": url])
                 #expect(table.status == 0, "\(table)")
                 #expect(table.standardOutput.contains(ids[8].uuidString.lowercased()), "\(table)")
                 #expect(table.standardOutput.contains("not completed"), "\(table)")
@@ -154,10 +154,16 @@ extension ClusterProcesses {
             let backwards = try await OperatorTool.run(["report", "--from", "2025-02-01", "--to", "2025-01-31", "--database-url", "postgresql://x@127.0.0.1:1/x"])
             #expect(backwards.status == 64, "\(backwards)")
             let unreachable = try await OperatorTool.run(
-                ["overdue", "--database-url", "postgresql://nobody:secret@127.0.0.1:1/reintegration"], timeout: .seconds(60))
+                ["overdue"], environment: ["ADMIN_DATABASE_URL": "postgresql://nobody:secret@127.0.0.1:1/reintegration"],
+                timeout: .seconds(60))
             #expect(unreachable.status == 69, "\(unreachable)")
             #expect(unreachable.standardError.contains("cannot be reached"))
             #expect(!unreachable.standardError.contains("secret"))
+            // A password on the command line is refused before anything connects.
+            let exposed = try await OperatorTool.run(["overdue", "--database-url", "postgresql://nobody:secret@127.0.0.1:1/reintegration"])
+            #expect(exposed.status == 64, "\(exposed)")
+            #expect(exposed.standardError.contains("must not contain a password"), "\(exposed)")
+            #expect(!exposed.standardError.contains("secret@"))
         }
     }
 }

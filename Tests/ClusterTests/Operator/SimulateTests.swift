@@ -12,14 +12,20 @@ extension ClusterProcesses {
         func simulatedTrafficFlowsThroughTheCluster() async throws {
             try await TestCluster.with(only: ["intake", "referral"]) { cluster in
                 let started = Date()
-                var arguments = [
-                    "simulate", "--rate", "5", "--duration", "4", "--linger", "8", "--answer-scale", "0.05",
-                    "--invalid-share", "0.3", "--seed", "42", "--credentials-file", "/nonexistent",
-                    "--sms-url", try TestEnvironment.value("REINTEGRATION_TEST_SMS_LOCAL_AMQP_URL"),
-                ]
+                // The accounts' URLs, passwords included, in a credentials file of mode 600:
+                // never on the command line.
+                var lines = ["SMS_LOCAL_AMQP_URL=\(try TestEnvironment.value("REINTEGRATION_TEST_SMS_LOCAL_AMQP_URL"))"]
                 for agency in ["HEALTH", "LABOUR", "EDUCATION", "LOCAL_BINAGADI"] {
-                    arguments += ["--agency-url", try TestEnvironment.value("REINTEGRATION_TEST_AGENCY_\(agency)_AMQP_URL")]
+                    lines.append("AGENCY_\(agency)_AMQP_URL=\(try TestEnvironment.value("REINTEGRATION_TEST_AGENCY_\(agency)_AMQP_URL"))")
                 }
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("simulate-\(UUID().uuidString).env")
+                _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+                defer { try? FileManager.default.removeItem(at: file) }
+                let arguments = [
+                    "simulate", "--rate", "5", "--duration", "4", "--linger", "8", "--answer-scale", "0.05",
+                    "--invalid-share", "0.3", "--seed", "42", "--credentials-file", file.path,
+                ]
                 let outcome = try await OperatorTool.run(arguments)
                 #expect(outcome.status == 0, "\(outcome)")
                 let done = try #require(outcome.standardOutput.split(separator: "\n").last { $0.hasPrefix("done: ") }, "\(outcome)")
@@ -49,12 +55,18 @@ extension ClusterProcesses {
         func refusals() async throws {
             let usage = try await OperatorTool.run(["simulate", "--rate", "0"])
             #expect(usage.status == 64, "\(usage)")
-            let unreachable = try await OperatorTool.run([
-                "simulate", "--duration", "1", "--linger", "0", "--no-agencies", "--credentials-file", "/nonexistent",
-                "--sms-url", "amqp://nobody:secret-password@127.0.0.1:1/none",
-            ])
+            let unreachable = try await OperatorTool.run(
+                ["simulate", "--duration", "1", "--linger", "0", "--no-agencies", "--credentials-file", "/nonexistent"],
+                environment: ["SIMULATE_SMS_AMQP_URL": "amqp://nobody:secret-password@127.0.0.1:1/none"])
             #expect(unreachable.status == 69, "\(unreachable)")
             #expect(!unreachable.standardError.contains("secret-password"))
+            // A password on the command line is refused before anything connects.
+            let exposed = try await OperatorTool.run([
+                "simulate", "--duration", "1", "--no-agencies", "--sms-url", "amqp://nobody:secret-password@127.0.0.1:1/none",
+            ])
+            #expect(exposed.status == 64, "\(exposed)")
+            #expect(exposed.standardError.contains("must not contain a password"), "\(exposed)")
+            #expect(!exposed.standardError.contains("secret-password"))
         }
 
         static func numbers(in line: String) -> [Int] {
