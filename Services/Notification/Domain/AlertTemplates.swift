@@ -91,8 +91,8 @@ public struct AlertTemplates: Sendable {
             "deliveryKey": request.deliveryKey,
             "language": language.rawValue,
         ]
-        if let caseId = request.caseId { values["caseId"] = caseId.uuidString.lowercased() }
-        if let referralId = request.referralId { values["referralId"] = referralId.uuidString.lowercased() }
+        if let caseId = request.caseId { values["caseId"] = ContractID.text(caseId) }
+        if let referralId = request.referralId { values["referralId"] = ContractID.text(referralId) }
         if let agency = request.agency { values["agency"] = agency }
         if let initials = request.personInitials { values["initials"] = initials }
         if request.problem == .noRecipient { values["noRecipient"] = true }
