@@ -9,18 +9,27 @@ struct DeliveryStore: Sendable {
 
     private var prefix: String { PostgresIdentifier.quoted(schema) }
 
-    /// Everyone in the directory, active or not, in a stable order.
-    func directory(on connection: PostgresConnection) throws -> [Recipient] {
-        try connection.query("""
-            SELECT id, name, role, array_to_json(agencies) AS agencies, email, webhook_url, webhook_secret, language, active
-            FROM \(prefix).recipients ORDER BY created_at, id
-            """).map { row in
-            Recipient(
+    /// The active people `request`'s audiences may address, in a stable order: only those
+    /// rows are read, and never a webhook secret (planning needs none).
+    func directory(for request: NotificationRequest, on connection: PostgresConnection) throws -> [Recipient] {
+        let roles = AudienceResolver.roles(for: request.audiences)
+        return try connection.query("""
+            SELECT id, name, role, array_to_json(agencies) AS agencies, email, webhook_url, language, active
+            FROM \(prefix).recipients
+            WHERE active AND (role = ANY($1::text[]) OR (role = ANY($2::text[]) AND $3::text = ANY(agencies)))
+            ORDER BY created_at, id
+            """, [
+                .text("{" + roles.anyAgency.map(\.rawValue).joined(separator: ",") + "}"),
+                .text("{" + roles.ofAgency.map(\.rawValue).joined(separator: ",") + "}"), PostgresValue(request.agency),
+            ]).map { row in
+            let webhookURL: String? = try row["webhook_url"].decodeIfPresent()
+            return Recipient(
                 id: try row["id"].decode(), name: try row["name"].decode(),
                 role: try Self.decodeEnum(RecipientRole.self, row["role"]),
                 agencies: try JSONDecoder().decode([String].self, from: Data(try row["agencies"].decode(String.self).utf8)),
-                email: try row["email"].decode(), webhookURL: try row["webhook_url"].decodeIfPresent(),
-                webhookSecret: try row["webhook_secret"].decodeIfPresent(),
+                email: try row["email"].decode(), webhookURL: webhookURL,
+                // The secret stays in the table; the worker reads it when it signs.
+                webhookSecret: nil,
                 language: try Self.decodeEnum(AlertLanguage.self, row["language"]), active: try row["active"].decode())
         }
     }

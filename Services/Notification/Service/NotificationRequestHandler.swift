@@ -51,7 +51,7 @@ struct NotificationRequestHandler: MessageHandler {
             logger.info("alert request already recorded", metadata: metadata)
             return .duplicate
         }
-        let targets = AudienceResolver.targets(for: request, in: try store.directory(on: connection))
+        let targets = AudienceResolver.targets(for: request, in: try store.directory(for: request, on: connection))
         let created = try store.createDeliveries(key: request.deliveryKey, targets: targets, dueAt: dueAt(for: request), on: connection)
         if targets.isEmpty {
             logger.warning("alert request reaches nobody: no active recipient for its audiences", metadata: metadata)
