@@ -54,6 +54,8 @@ final class PythonTestServer: @unchecked Sendable {
         // may stay pending: SIGKILL cannot be blocked.
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        // A later start waits for a fresh "ready" (the same port, as a relay coming back).
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("ready"))
     }
 
     /// Every saved record, decoded as JSON objects.

@@ -44,8 +44,8 @@ struct NotificationRequestHandler: MessageHandler {
                 .json(String(decoding: body, as: UTF8.self)),
             ])
         let metadata: Logger.Metadata = [
-            "deliveryKey": "\(request.deliveryKey)", "caseId": "\(request.caseId?.uuidString ?? "-")",
-            "referralId": "\(request.referralId?.uuidString ?? "-")", "kind": "\(request.kind.rawValue)",
+            "deliveryKey": "\(request.deliveryKey)", "caseId": "\(request.caseId.map(ContractID.text) ?? "-")",
+            "referralId": "\(request.referralId.map(ContractID.text) ?? "-")", "kind": "\(request.kind.rawValue)",
         ]
         guard inserted == 1 else {
             logger.info("alert request already recorded", metadata: metadata)

@@ -30,6 +30,14 @@ enum NotificationService {
             additionalServices: { context, configuration in
                 let (settings, templates) = configuration
                 return [makeWorker(schema: schema, settings: settings, templates: templates, context: context)]
+            },
+            readinessDetails: { context, _ in
+                let circuits = CircuitStore(schema: schema)
+                let pool = context.pool
+                // Open circuits do not make the service unready: it holds their alerts.
+                return [ReadinessDetail(name: "openCircuits") {
+                    try? await pool.withConnection { connection in try circuits.open(on: connection).shared }
+                }]
             }
         )
     }
