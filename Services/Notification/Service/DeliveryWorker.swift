@@ -135,11 +135,12 @@ final class DeliveryWorker: Service, Sendable {
     private func settleInDoubt(_ delivery: ClaimedDelivery, since: Date) async -> Bool {
         let store = store
         let circuits = circuits
-        let stored = await persist("in-doubt", delivery) { connection in
+        let stored = await persist("in-doubt", delivery) { connection -> Bool in
             try store.recordInDoubt(delivery, since: since, now: Date(), on: connection)
             if delivery.channel == .email { try circuits.releaseProbe(of: delivery, on: connection) }
+            return true
         }
-        guard stored != nil else { return false }
+        guard stored == true else { return false }
         if delivery.channel == .email {
             NotificationMetrics.delivery(channel: delivery.channel, result: "unconfirmed")
             logger.error("alert hand-over outcome unknown; not sent again", metadata: metadata(for: delivery))
