@@ -36,10 +36,18 @@ struct DeliveryIntegrationTests {
             let byAddress = Dictionary(uniqueKeysWithValues: mails.map { (($0["rcptTo"] as? [String])?.first ?? "", $0) })
             #expect(Set(byAddress.keys) == [azFocal.email, enFocal.email])
             let azMail = try #require(byAddress[azFocal.email])
-            #expect((azMail["subject"] as? String)?.hasPrefix("[Reinteqrasiya] Xatırlatma (addım 1)") == true)
+            #expect((azMail["subject"] as? String)?.hasPrefix("[Reinteqrasiya] health: ") == true)
+            #expect((azMail["subject"] as? String)?.contains("(xatırlatma, addım 1)") == true)
             #expect((azMail["body"] as? String)?.contains("Şəxs:          Ə.M.") == true)
+            #expect((azMail["html"] as? String)?.contains("<td>Ə.M.</td>") == true, "an HTML part beside the text")
             let enMail = try #require(byAddress[enFocal.email])
-            #expect((enMail["subject"] as? String)?.hasPrefix("[Reintegration] Reminder (step 1)") == true)
+            #expect((enMail["subject"] as? String)?.hasPrefix("[Reintegration] health: ") == true)
+            #expect((enMail["subject"] as? String)?.contains("(reminder, step 1)") == true)
+            #expect(enMail["contentType"] as? String == "multipart/alternative")
+            // Every alert of one referral threads under the same root in a mail reader.
+            let thread = "<referral-\(ContractID.text(NotificationFixtures.referralId))@reintegration>"
+            #expect(mails.allSatisfy { $0["references"] as? String == thread && $0["inReplyTo"] as? String == thread })
+            #expect(Set(mails.compactMap { $0["messageId"] as? String }).count == 2)
             #expect((enMail["body"] as? String)?.contains(NotificationFixtures.referralId.uuidString.lowercased()) == true)
             #expect(enMail["mailFrom"] as? String == "alerts@reintegration.test")
 

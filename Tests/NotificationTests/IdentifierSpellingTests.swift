@@ -21,7 +21,7 @@ struct IdentifierSpellingTests {
         let outputs = [
             String(decoding: try ContractCoding.encode(request), as: UTF8.self),
             String(decoding: try payload.encoded(), as: UTF8.self),
-            alert.subject, alert.body,
+            alert.subject, alert.body, alert.html ?? "",
         ]
         for output in outputs {
             #expect(Self.upperCaseIds(in: output).isEmpty, "\(output)")

@@ -29,8 +29,9 @@ final class AlertSender: Sendable {
         switch delivery.channel {
         case .email:
             let message = MailMessage(
-                from: mailer.configuration.from, to: delivery.email, subject: alert.subject, body: alert.body,
-                messageId: "<\(ContractID.text(delivery.id))@reintegration>", date: now
+                from: mailer.configuration.from, to: delivery.email, subject: alert.subject, body: alert.body, html: alert.html,
+                messageId: "<\(ContractID.text(delivery.id))@reintegration>", references: Self.thread(of: delivery.request).map { [$0] } ?? [],
+                date: now
             ).formatted()
             let mailer = mailer
             let recipient = delivery.email
@@ -62,6 +63,14 @@ final class AlertSender: Sendable {
                 return .failed(failure, site, responseCode: error.responseCode, error: error.description)
             }
         }
+    }
+
+    /// The id every alert about one referral (or, without one, one case) refers to, so mail
+    /// readers show them as one thread; no message carries it as its own id.
+    static func thread(of request: NotificationRequest) -> String? {
+        if let referralId = request.referralId { return "<referral-\(ContractID.text(referralId))@reintegration>" }
+        if let caseId = request.caseId { return "<case-\(ContractID.text(caseId))@reintegration>" }
+        return nil
     }
 
     /// Runs `transfer` on a sender thread; `classify` judges a reply that did arrive,
