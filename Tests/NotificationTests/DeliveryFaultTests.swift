@@ -9,14 +9,24 @@ import Testing
 /// that cannot be stored, a shutdown before the transfer, and what a request reads.
 @Suite("Delivery faults", .serialized)
 struct DeliveryFaultTests {
-    @Test("a relay that refuses its greeting opens the relay's circuit, not the person's")
-    func aRelayRefusingServiceIsTheRelaysFailure() async throws {
-        let smtp = try PythonTestServer(script: "smtp_sink.py", arguments: ["--refuse-greeting"])
+    /// Runs `body` with one step-4 alert planned for the chair, and an SMTP sink started
+    /// with `sinkArguments`.
+    func withAlertToTheChair(
+        sinkArguments: [String] = [], _ body: (NotificationTestHarness, PythonTestServer) async throws -> Void
+    ) async throws {
+        let smtp = try PythonTestServer(script: "smtp_sink.py", arguments: sinkArguments)
         try await smtp.start()
         let harness = try await NotificationTestHarness(smtpPort: smtp.port)
         try await harness.run {
             try await harness.add([Recipient(name: "Chair", role: .chair, email: "chair@example.az", language: .en)])
             try await harness.receive(NotificationFixtures.escalation(step: 4, audiences: [.chair]))
+            try await body(harness, smtp)
+        }
+    }
+
+    @Test("a relay that refuses its greeting opens the relay's circuit, not the person's")
+    func aRelayRefusingServiceIsTheRelaysFailure() async throws {
+        try await withAlertToTheChair(sinkArguments: ["--refuse-greeting"]) { harness, _ in
             try await harness.deliver(until: { try await !harness.attempts().isEmpty })
             let attempt = try #require(try await harness.attempts().first)
             #expect(attempt.result == "transient")
@@ -49,25 +59,14 @@ struct DeliveryFaultTests {
 
     @Test("an email whose success cannot be recorded is not sent again when its lease expires")
     func anUnrecordedSuccessIsNotSentAgain() async throws {
-        let smtp = try PythonTestServer(script: "smtp_sink.py")
-        try await smtp.start()
-        let harness = try await NotificationTestHarness(smtpPort: smtp.port)
-        try await harness.run {
-            try await harness.add([Recipient(name: "Chair", role: .chair, email: "chair@example.az", language: .en)])
-            try await harness.receive(NotificationFixtures.escalation(step: 4, audiences: [.chair]))
+        try await withAlertToTheChair { harness, smtp in
             // The database refuses to record the success (as if it failed right after the send).
-            try await harness.execute("""
-                CREATE FUNCTION $SCHEMA.refuse_sent() RETURNS trigger LANGUAGE plpgsql AS
-                    $$ BEGIN RAISE EXCEPTION 'recording refused by the test'; END $$;
-                CREATE TRIGGER refuse_sent BEFORE UPDATE ON $SCHEMA.deliveries
-                    FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION $SCHEMA.refuse_sent();
-                """)
+            try await harness.refuseRecordingSent()
             #expect(try await harness.worker.runOnce() == 1)
             #expect(try smtp.records().count == 1)
             #expect(try await harness.statuses() == ["pending": 1])
-            try await harness.execute("DROP TRIGGER refuse_sent ON $SCHEMA.deliveries")
             // The lease runs out; another round claims the delivery again.
-            try await harness.execute("UPDATE $SCHEMA.deliveries SET leased_until = now() - interval '1 second'")
+            try await harness.allowRecordingSentAndExpireLeases()
             try await harness.deliver(until: { try await harness.statuses() != ["pending": 1] })
             #expect(try await harness.statuses() == ["unconfirmed": 1])
             #expect(try await harness.attempts().map(\.result) == ["unknown"])
@@ -76,14 +75,28 @@ struct DeliveryFaultTests {
         }
     }
 
-    @Test("a transfer that never started because the service stops is not an attempt")
-    func aTransferCancelledAtShutdownIsNotRecorded() async throws {
-        let smtp = try PythonTestServer(script: "smtp_sink.py")
-        try await smtp.start()
+    @Test("a webhook whose success cannot be recorded is posted again with the same delivery id, for the receiver to deduplicate")
+    func anUnrecordedWebhookIsPostedAgainWithItsId() async throws {
+        let (smtp, hooks) = try await PythonTestServer.startedSinkAndReceiver()
         let harness = try await NotificationTestHarness(smtpPort: smtp.port)
         try await harness.run {
-            try await harness.add([Recipient(name: "Chair", role: .chair, email: "chair@example.az", language: .en)])
-            try await harness.receive(NotificationFixtures.escalation(step: 4, audiences: [.chair]))
+            try await harness.add([NotificationFixtures.focalPoint("fp@health.example.az", webhook: "http://127.0.0.1:\(hooks.port)/alerts")])
+            try await harness.receive(NotificationFixtures.escalation(step: 1, audiences: [.focalPoints]))
+            try await harness.refuseRecordingSent()
+            #expect(try await harness.worker.runOnce() == 2)
+            try await harness.allowRecordingSentAndExpireLeases()
+            try await harness.deliver(until: { try await harness.statuses() == ["sent": 1, "unconfirmed": 1] })
+            #expect(try await harness.statuses(of: .email) == ["unconfirmed": 1])
+            #expect(try await harness.statuses(of: .webhook) == ["sent": 1])
+            let ids = try hooks.records().compactMap { ($0["body"] as? [String: Any])?["deliveryId"] as? String }
+            #expect(ids.count == 2 && Set(ids).count == 1, "the same delivery id twice: \(ids)")
+            #expect(try smtp.records().count == 1)
+        }
+    }
+
+    @Test("a transfer that never started because the service stops is not an attempt")
+    func aTransferCancelledAtShutdownIsNotRecorded() async throws {
+        try await withAlertToTheChair { harness, smtp in
             await harness.sender.shutdown()
             #expect(try await harness.worker.runOnce() == 1)
             #expect(try await harness.attempts().isEmpty)

@@ -10,10 +10,7 @@ import Testing
 @Suite("Deliveries end to end", .serialized)
 struct DeliveryIntegrationTests {
     @Test func rightPeopleGetTheirLanguageBySignedWebhookAndNothingTwice() async throws {
-        let smtp = try PythonTestServer(script: "smtp_sink.py")
-        let hooks = try PythonTestServer(script: "webhook_receiver.py", arguments: ["--secret", NotificationFixtures.webhookSecret])
-        try await smtp.start()
-        try await hooks.start()
+        let (smtp, hooks) = try await PythonTestServer.startedSinkAndReceiver()
         let harness = try await NotificationTestHarness(smtpPort: smtp.port)
         try await harness.run {
             let azFocal = NotificationFixtures.focalPoint("fp.az@health.example.az", webhook: "http://127.0.0.1:\(hooks.port)/alerts")
@@ -180,10 +177,7 @@ struct DeliveryIntegrationTests {
 
     @Test("a receiver's server errors hold its deliveries behind its host's circuit, probed until their maximum age; client errors are not retried")
     func webhookServerErrorsWaitForTheirReceiverAndClientErrorsAreNot() async throws {
-        let smtp = try PythonTestServer(script: "smtp_sink.py")
-        let hooks = try PythonTestServer(script: "webhook_receiver.py", arguments: ["--secret", NotificationFixtures.webhookSecret])
-        try await smtp.start()
-        try await hooks.start()
+        let (smtp, hooks) = try await PythonTestServer.startedSinkAndReceiver()
         let harness = try await NotificationTestHarness(
             smtpPort: smtp.port,
             retry: RetryPolicy(maximumAttempts: 3, maximumAge: .seconds(3), initialDelay: .milliseconds(50), maximumDelay: .milliseconds(100)),

@@ -151,6 +151,23 @@ final class NotificationTestHarness: Sendable {
         }
     }
 
+    /// Makes the database refuse to record a sent delivery, as if it failed right after the
+    /// hand-over; `allowRecordingSent` undoes it and lets the leases run out.
+    func refuseRecordingSent() async throws {
+        try await execute("""
+            CREATE FUNCTION $SCHEMA.refuse_sent() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN RAISE EXCEPTION 'recording refused by the test'; END $$;
+            CREATE TRIGGER refuse_sent BEFORE UPDATE ON $SCHEMA.deliveries
+                FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION $SCHEMA.refuse_sent();
+            """)
+    }
+
+    /// Records sent deliveries again, and expires every lease (as time passing would).
+    func allowRecordingSentAndExpireLeases() async throws {
+        try await execute("DROP TRIGGER refuse_sent ON $SCHEMA.deliveries")
+        try await execute("UPDATE $SCHEMA.deliveries SET leased_until = now() - interval '1 second'")
+    }
+
     /// People's endpoints paused now.
     func openCircuits() async throws -> Int {
         let schema = schema

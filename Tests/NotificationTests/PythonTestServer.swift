@@ -58,6 +58,15 @@ final class PythonTestServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder.appendingPathComponent("ready"))
     }
 
+    /// An SMTP sink and a webhook receiver (with the fixtures' secret), both started.
+    static func startedSinkAndReceiver() async throws -> (smtp: PythonTestServer, hooks: PythonTestServer) {
+        let smtp = try PythonTestServer(script: "smtp_sink.py")
+        let hooks = try PythonTestServer(script: "webhook_receiver.py", arguments: ["--secret", NotificationFixtures.webhookSecret])
+        try await smtp.start()
+        try await hooks.start()
+        return (smtp, hooks)
+    }
+
     /// Every saved record, decoded as JSON objects.
     func records() throws -> [[String: Any]] {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted().map { name in
