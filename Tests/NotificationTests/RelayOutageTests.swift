@@ -86,6 +86,10 @@ struct RelayOutageTests {
             #expect(try await Self.waitUntil(timeout: .seconds(10)) {
                 await service.get(path: "/readyz").body.contains(#""openCircuits":[]"#)
             })
+            // Its log names referrals, cases and deliveries as the emails do: in lower case.
+            let log = service.log()
+            #expect(log.contains(ContractID.text(NotificationFixtures.referralId)))
+            #expect(IdentifierSpellingTests.upperCaseIds(in: log).isEmpty)
         } catch {
             await Self.cleanUp(service: service, database: database, agency: agency)
             throw error
