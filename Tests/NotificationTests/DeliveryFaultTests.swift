@@ -37,6 +37,21 @@ struct DeliveryFaultTests {
         }
     }
 
+    @Test("a message refused after its end counts against the person when permanent, against the relay when temporary")
+    func aRefusedMessageIsThePersonsAndADeferredOneTheRelays() async throws {
+        try await withAlertToTheChair(sinkArguments: ["--message-reply", "554"]) { harness, _ in
+            try await harness.deliver(until: { try await harness.statuses() == ["failed": 1] })
+            #expect(try await harness.attempts().map(\.result) == ["permanent"])
+            #expect(try await harness.sharedCircuits().isEmpty)
+        }
+        try await withAlertToTheChair(sinkArguments: ["--message-reply", "451"]) { harness, _ in
+            try await harness.deliver(until: { try await !harness.attempts().isEmpty })
+            #expect(try await harness.attempts().first?.error?.contains("replied 451 at message") == true)
+            #expect(try await harness.sharedCircuits() == ["smtp-relay"])
+            #expect(try await harness.statuses() == ["pending": 1])
+        }
+    }
+
     @Test("a webhook removed from the directory closes its delivery: no attempt, no failure, no report")
     func aRemovedWebhookIsNotAFailure() async throws {
         let smtp = try PythonTestServer(script: "smtp_sink.py")

@@ -38,8 +38,11 @@ final class AlertSender: Sendable {
             return await run({ () throws(CurlError) -> Int in try mailer.send(message, to: recipient) }) { code in
                 .sent(responseCode: code)
             } failure: { error in
-                let stage = error.smtpStage
-                let (failure, site) = FailureClass.email(responseCode: error.responseCode, aboutRecipient: stage == .recipient || stage == .message)
+                // A refusal of the message itself (5yz after its end) is about what was sent to
+                // this person; a 4yz there is the relay's trouble (storage, local error).
+                let refusedMessage = error.smtpStage == .message && (500...599).contains(error.responseCode ?? 0)
+                let (failure, site) = FailureClass.email(
+                    responseCode: error.responseCode, aboutRecipient: error.smtpStage == .recipient || refusedMessage)
                 return .failed(failure, site, responseCode: error.responseCode, error: error.description)
             }
         case .webhook:

@@ -2,9 +2,11 @@
 """A minimal SMTP server for tests: saves each accepted message as JSON in a folder.
 
 Usage: smtp_sink.py --port N --dir OUT [--reject-prefix PREFIX] [--defer-prefix PREFIX] [--refuse-greeting]
+                    [--message-reply CODE]
 Recipients whose address starts with the reject prefix are refused with 550 (a permanent
 failure), those with the defer prefix with 450 (a temporary one). --refuse-greeting greets
-with 554 and closes (a relay that refuses service).
+with 554 and closes (a relay that refuses service). --message-reply answers the end of
+every message with CODE instead of accepting it.
 Writes OUT/ready once listening. Listens on 127.0.0.1 only.
 """
 import argparse
@@ -62,6 +64,9 @@ class Handler(socketserver.StreamRequestHandler):
                     if data.startswith(b".."):
                         data = data[1:]
                     lines.append(data)
+                if self.server.message_reply:
+                    self.reply("%d refused by the test" % self.server.message_reply)
+                    continue
                 self.save(mail_from, rcpt_to, b"".join(lines))
                 self.reply("250 OK queued")
             elif verb == "RSET":
@@ -112,10 +117,12 @@ def main():
     parser.add_argument("--reject-prefix", default="")
     parser.add_argument("--defer-prefix", default="")
     parser.add_argument("--refuse-greeting", action="store_true")
+    parser.add_argument("--message-reply", type=int, default=0)
     args = parser.parse_args()
     server = Server(("127.0.0.1", args.port), Handler)
     server.out, server.reject_prefix = args.dir, args.reject_prefix
     server.defer_prefix, server.refuse_greeting = args.defer_prefix, args.refuse_greeting
+    server.message_reply = args.message_reply
     with open(os.path.join(args.dir, "ready"), "w") as handle:
         handle.write(str(args.port))
     server.serve_forever()
