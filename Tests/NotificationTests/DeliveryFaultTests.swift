@@ -31,7 +31,7 @@ struct DeliveryFaultTests {
             let attempt = try #require(try await harness.attempts().first)
             #expect(attempt.result == "transient")
             #expect(attempt.error?.contains("at connection") == true, "\(attempt.error ?? "-")")
-            #expect(try await harness.sharedCircuits() == ["smtp-relay"])
+            #expect(try await harness.sharedCircuits() == [harness.relayCircuit])
             #expect(try await harness.openCircuits() == 0)
             #expect(try await harness.statuses() == ["pending": 1])
         }
@@ -47,7 +47,7 @@ struct DeliveryFaultTests {
         try await withAlertToTheChair(sinkArguments: ["--message-reply", "451"]) { harness, _ in
             try await harness.deliver(until: { try await !harness.attempts().isEmpty })
             #expect(try await harness.attempts().first?.error?.contains("replied 451 at message") == true)
-            #expect(try await harness.sharedCircuits() == ["smtp-relay"])
+            #expect(try await harness.sharedCircuits() == [harness.relayCircuit])
             #expect(try await harness.statuses() == ["pending": 1])
         }
     }

@@ -55,4 +55,11 @@ struct NotificationSettingsTests {
         let refused = try #require(throws: ConfigurationError.self) { try settings(["NOTIFICATION_PROBE_INTERVAL": "2h"]) }
         #expect(refused.variable == "NOTIFICATION_PROBE_INTERVAL")
     }
+
+    @Test("the relay's circuit is named by its address, so instances with other relays keep apart")
+    func relayCircuitName() throws {
+        #expect(CircuitName.relay(try settings(["SMTP_URL": "smtp://Relay.Example.az:587"]).smtp) == "smtp:relay.example.az:587")
+        #expect(CircuitName.relay(try settings(["SMTP_URL": "smtps://relay.example.az"]).smtp) == "smtp:relay.example.az:465")
+        #expect(CircuitName.relay(try settings([:]).smtp) == "smtp:127.0.0.1:2525")
+    }
 }

@@ -16,6 +16,8 @@ final class NotificationTestHarness: Sendable {
     let handler: NotificationRequestHandler
     let worker: DeliveryWorker
     let sender: AlertSender
+    /// The circuit of the test's relay, `smtp:127.0.0.1:<port>`.
+    var relayCircuit: String { sender.relayCircuit }
     let logger = Logger(label: "notification-tests")
 
     init(
@@ -133,7 +135,7 @@ final class NotificationTestHarness: Sendable {
         }
     }
 
-    /// Shared circuits open now (`smtp-relay`, `webhook:<host>`).
+    /// Shared circuits open now (`smtp:<host>:<port>`, `webhook:<host>`).
     func sharedCircuits() async throws -> [String] {
         let schema = schema
         return try await pool.withConnection { connection in

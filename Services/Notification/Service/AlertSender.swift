@@ -18,6 +18,9 @@ final class AlertSender: Sendable {
         self.threads.start()
     }
 
+    /// The circuit of the relay this sender hands email to.
+    var relayCircuit: String { CircuitName.relay(mailer.configuration) }
+
     /// Stops the threads once running transfers end.
     func shutdown() async {
         try? await threads.shutdownGracefully()

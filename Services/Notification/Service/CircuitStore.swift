@@ -3,7 +3,7 @@ import NotificationDomain
 import Postgres
 
 /// The circuits of one notification schema: `shared_circuits` for endpoints many
-/// deliveries share (the SMTP relay, each webhook receiver's host) and
+/// deliveries share (the SMTP relay, each webhook receiver's host; see `CircuitName`) and
 /// `endpoint_circuits` for one person's mailbox or webhook.
 struct CircuitStore: Sendable {
     let schema: String
@@ -101,11 +101,13 @@ struct CircuitStore: Sendable {
         try connection.execute("UPDATE \(prefix).shared_circuits SET open_until = now() WHERE circuit = $1", [.text(circuit)])
     }
 
-    /// The shared circuits open now (waiting for or running a probe), by name, and how
-    /// many people's endpoints are paused.
-    func open(on connection: PostgresConnection) throws -> (shared: [String], people: Int) {
-        let shared: [String] = try connection.query("SELECT circuit FROM \(prefix).shared_circuits ORDER BY circuit")
-            .map { try $0["circuit"].decode() }
+    /// The shared circuits open now (waiting for or running a probe) that this instance
+    /// sends through (its `relay`, webhook hosts), by name, and how many people's endpoints
+    /// are paused.
+    func open(relay: String, on connection: PostgresConnection) throws -> (shared: [String], people: Int) {
+        let shared: [String] = try connection.query("""
+            SELECT circuit FROM \(prefix).shared_circuits WHERE circuit = $1 OR circuit LIKE 'webhook:%' ORDER BY circuit
+            """, [.text(relay)]).map { try $0["circuit"].decode() }
         let people: Int = try connection.query(
             "SELECT count(*) AS n FROM \(prefix).endpoint_circuits WHERE open_until > now()").first?["n"].decode() ?? 0
         return (shared, people)

@@ -16,7 +16,7 @@ struct ClaimedDelivery: Sendable {
     /// Set when an earlier worker began handing this delivery over and never recorded how
     /// it ended: it may have arrived.
     var inDoubtSince: Date?
-    /// The shared endpoint's circuit (`smtp-relay`, `webhook:<host>`); nil for a webhook
+    /// The shared endpoint's circuit (`smtp:<host>:<port>`, `webhook:<host>`); nil for a webhook
     /// that was removed from the directory.
     var circuit: String?
     /// This delivery probes its open circuit: its result opens or closes it for everyone.

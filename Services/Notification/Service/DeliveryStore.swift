@@ -48,11 +48,12 @@ struct DeliveryStore: Sendable {
         return created
     }
 
-    /// The circuit of a delivery's shared endpoint, in SQL over `d` (deliveries) and `p`
-    /// (recipients): `smtp-relay` for email, `webhook:<host>` for a webhook (host from the
-    /// person's current URL), NULL when the webhook was removed.
+    /// The circuit of a delivery's shared endpoint, in SQL over `d` (deliveries), `p`
+    /// (recipients) and `$3` (this instance's relay circuit): the relay for email,
+    /// `webhook:<host>` for a webhook (host from the person's current URL), NULL when the
+    /// webhook was removed.
     static let circuitExpression = """
-        CASE d.channel WHEN 'email' THEN 'smtp-relay'
+        CASE d.channel WHEN 'email' THEN $3::text
             ELSE 'webhook:' || lower(substring(p.webhook_url FROM '^[A-Za-z][A-Za-z0-9+.-]*://(\\[[^]]*\\]|[^/?#:]*)')) END
         """
 
@@ -61,16 +62,21 @@ struct DeliveryStore: Sendable {
     /// whose endpoint is paused, and deliveries behind an open shared circuit. Of each
     /// circuit whose probe is due and that no other worker probes, the earliest delivery is
     /// leased too, as its probe; the circuit stays closed to others until the probe ends.
-    func claim(limit: Int, lease: Duration, on connection: PostgresConnection) throws -> [ClaimedDelivery] {
+    /// `relay` names the circuit of the relay this instance sends email through.
+    func claim(limit: Int, lease: Duration, relay: String, on connection: PostgresConnection) throws -> [ClaimedDelivery] {
+        // Only this instance's relay and webhook hosts: another instance's relay is not ours to probe.
         let probing: [String] = try connection.query("""
-            SELECT circuit FROM \(prefix).shared_circuits WHERE open_until <= now() ORDER BY open_until FOR UPDATE SKIP LOCKED
-            """).map { try $0["circuit"].decode() }
+            SELECT circuit FROM \(prefix).shared_circuits WHERE open_until <= now() AND (circuit = $1 OR circuit LIKE 'webhook:%')
+            ORDER BY open_until FOR UPDATE SKIP LOCKED
+            """, [.text(relay)]).map { try $0["circuit"].decode() }
         var claimed = try leaseDue(
-            limit: limit, lease: lease,
+            limit: limit, lease: lease, relay: relay,
             filter: "NOT EXISTS (SELECT 1 FROM \(prefix).shared_circuits s WHERE s.circuit = \(Self.circuitExpression))",
             on: connection)
         for circuit in probing {
-            guard var probe = try leaseDue(limit: 1, lease: lease, filter: "\(Self.circuitExpression) = $3", [.text(circuit)], on: connection).first
+            guard var probe = try leaseDue(
+                limit: 1, lease: lease, relay: relay, filter: "\(Self.circuitExpression) = $4", [.text(circuit)], on: connection
+            ).first
             else { continue }
             // Held for the probe's lease: a worker that dies mid-probe frees it then.
             try connection.execute("""
@@ -83,7 +89,8 @@ struct DeliveryStore: Sendable {
     }
 
     private func leaseDue(
-        limit: Int, lease: Duration, filter: String, _ parameters: [PostgresValue] = [], on connection: PostgresConnection
+        limit: Int, lease: Duration, relay: String, filter: String, _ parameters: [PostgresValue] = [],
+        on connection: PostgresConnection
     ) throws -> [ClaimedDelivery] {
         let rows = try connection.query("""
             WITH due AS (
@@ -106,7 +113,7 @@ struct DeliveryStore: Sendable {
                 COALESCE((SELECT min(a.started_at) FROM \(prefix).delivery_attempts a WHERE a.delivery_id = d.id), now())
                     AS first_attempt_at, r.request::text AS request,
                 p.id AS recipient_id, p.active, p.email, p.webhook_url, p.webhook_secret, p.language
-            """, [.int(Int64(limit)), .double(RetryPolicy.seconds(lease))] + parameters)
+            """, [.int(Int64(limit)), .double(RetryPolicy.seconds(lease)), .text(relay)] + parameters)
         return try rows.map { row in
             ClaimedDelivery(
                 id: try row["id"].decode(), channel: try Self.decodeEnum(DeliveryChannel.self, row["channel"]),

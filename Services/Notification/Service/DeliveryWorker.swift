@@ -73,8 +73,12 @@ final class DeliveryWorker: Service, Sendable {
         let circuits = circuits
         let limit = settings.batchSize
         let lease = settings.lease
+        let relay = sender.relayCircuit
         let (claimed, open, lag) = try await pool.withTransaction { connection in
-            (try store.claim(limit: limit, lease: lease, on: connection), try circuits.open(on: connection), try store.queueLag(on: connection))
+            (
+                try store.claim(limit: limit, lease: lease, relay: relay, on: connection),
+                try circuits.open(relay: relay, on: connection), try store.queueLag(on: connection)
+            )
         }
         NotificationMetrics.openCircuits(shared: open.shared, people: open.people)
         NotificationMetrics.queueLag(seconds: lag)

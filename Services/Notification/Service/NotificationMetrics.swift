@@ -21,7 +21,7 @@ enum NotificationMetrics {
 
     /// `notification_open_circuits`: open circuits, shared endpoints and paused people;
     /// `notification_circuit_open{circuit}`: 1 while a shared endpoint's circuit
-    /// (`smtp-relay`, `webhook:<host>`) is open, 0 once it closed.
+    /// (`smtp:<host>:<port>`, `webhook:<host>`) is open, 0 once it closed.
     static func openCircuits(shared: [String], people: Int) {
         Gauge(label: "notification_open_circuits").record(shared.count + people)
         let open = Set(shared)

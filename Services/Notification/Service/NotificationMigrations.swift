@@ -77,7 +77,7 @@ enum NotificationMigrations {
             );
             """),
         Migration(version: 4, name: "shared circuits and hand-over marks", sql: """
-            -- Endpoints many deliveries share: 'smtp-relay' and 'webhook:<host>'. A row means
+            -- Endpoints many deliveries share: 'smtp:<host>:<port>' and 'webhook:<host>'. A row means
             -- open; the next probe may start at open_until (a running probe holds it for its lease).
             CREATE TABLE shared_circuits (
                 circuit text PRIMARY KEY,
