@@ -21,13 +21,16 @@ public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
     public var topology: @Sendable (ServiceSettings, Configuration) throws -> Topology
     public var consumers: @Sendable (ClusterServiceContext, Configuration) throws -> [ConsumerDefinition]
     public var additionalServices: @Sendable (ClusterServiceContext, Configuration) throws -> [any Service]
+    /// What `/readyz` shows beside its checks (e.g. open circuits), without deciding readiness.
+    public var readinessDetails: @Sendable (ClusterServiceContext, Configuration) -> [ReadinessDetail]
 
     public init(
         name: String, schema: String, defaultHTTPPort: Int, migrations: [Migration],
         configure: @escaping @Sendable (EnvironmentReader) throws -> Configuration,
         topology: @escaping @Sendable (ServiceSettings, Configuration) throws -> Topology,
         consumers: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [ConsumerDefinition],
-        additionalServices: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [any Service] = { _, _ in [] }
+        additionalServices: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [any Service] = { _, _ in [] },
+        readinessDetails: @escaping @Sendable (ClusterServiceContext, Configuration) -> [ReadinessDetail] = { _, _ in [] }
     ) {
         self.name = name
         self.schema = schema
@@ -37,6 +40,7 @@ public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
         self.topology = topology
         self.consumers = consumers
         self.additionalServices = additionalServices
+        self.readinessDetails = readinessDetails
     }
 }
 
@@ -123,6 +127,7 @@ public enum ClusterService {
                 ReadinessCheck(name: "broker") { await publisher.isConnected() },
                 ReadinessCheck(name: "migrations", state: migrated),
             ],
+            readinessDetails: definition.readinessDetails(context, configuration),
             logger: logger)
         let services: [any Service] = [health, relay] + (try definition.additionalServices(context, configuration)) + consumers
         let runner = ServiceRunner(services: services, logger: logger, gracePeriod: settings.shutdownGrace)

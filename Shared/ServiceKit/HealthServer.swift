@@ -24,6 +24,7 @@ public struct HealthServer: Service {
     public let port: Int
     private let registry: PrometheusCollectorRegistry
     private let readinessChecks: [ReadinessCheck]
+    private let readinessDetails: [ReadinessDetail]
     private let checkTimeout: Duration
     private let logger: Logger
     private let configureRoutes: RouteConfiguration?
@@ -36,6 +37,7 @@ public struct HealthServer: Service {
     ///   - port: port to bind; 0 for any free port.
     ///   - registry: metrics shown on `/metrics` (usually from ``MetricsBootstrap/bootstrap()``).
     ///   - readinessChecks: conditions `/readyz` reports, in the order given; names should be unique.
+    ///   - readinessDetails: values `/readyz` shows under `details`, without affecting readiness.
     ///   - checkTimeout: time each check may take before it counts as failed.
     ///   - logger: logger for the server's own messages.
     ///   - configureRoutes: called once with the router to add further routes.
@@ -45,6 +47,7 @@ public struct HealthServer: Service {
         port: Int,
         registry: PrometheusCollectorRegistry,
         readinessChecks: [ReadinessCheck] = [],
+        readinessDetails: [ReadinessDetail] = [],
         checkTimeout: Duration = .seconds(2),
         logger: Logger,
         configureRoutes: RouteConfiguration? = nil,
@@ -54,6 +57,7 @@ public struct HealthServer: Service {
         self.port = port
         self.registry = registry
         self.readinessChecks = readinessChecks
+        self.readinessDetails = readinessDetails
         self.checkTimeout = checkTimeout
         self.logger = logger
         self.configureRoutes = configureRoutes
@@ -65,6 +69,7 @@ public struct HealthServer: Service {
         let router = Router(context: BasicRequestContext.self)
         let registry = registry
         let readinessChecks = readinessChecks
+        let readinessDetails = readinessDetails
         let checkTimeout = checkTimeout
 
         router.get("/healthz") { _, _ in
@@ -72,7 +77,11 @@ public struct HealthServer: Service {
         }
         router.get("/readyz") { _, _ in
             let results = await Self.evaluate(readinessChecks, timeout: checkTimeout)
-            return Self.readinessResponse(results)
+            var details: [(name: String, values: [String]?)] = []
+            for detail in readinessDetails {
+                details.append((detail.name, await TimeLimitedProbe.value(detail.probe, timeout: checkTimeout)))
+            }
+            return Self.readinessResponse(results, details: details)
         }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
@@ -118,12 +127,21 @@ public struct HealthServer: Service {
         }
     }
 
-    static func readinessResponse(_ results: [(name: String, passed: Bool)]) -> Response {
+    static func readinessResponse(
+        _ results: [(name: String, passed: Bool)], details: [(name: String, values: [String]?)] = []
+    ) -> Response {
         let allPassed = results.allSatisfy(\.passed)
         let checks = results.map { JSONText.quoted($0.name) + ":" + ($0.passed ? "true" : "false") }
-        let body =
+        var body =
             #"{"status":"# + (allPassed ? #""ready""# : #""not-ready""#)
-            + #","checks":{"# + checks.joined(separator: ",") + "}}"
+            + #","checks":{"# + checks.joined(separator: ",") + "}"
+        if !details.isEmpty {
+            let members = details.map { detail in
+                JSONText.quoted(detail.name) + ":" + (detail.values.map { "[" + $0.map(JSONText.quoted).joined(separator: ",") + "]" } ?? "null")
+            }
+            body += #","details":{"# + members.joined(separator: ",") + "}"
+        }
+        body += "}"
         return json(allPassed ? .ok : .serviceUnavailable, body)
     }
 
