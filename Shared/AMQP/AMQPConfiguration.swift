@@ -5,20 +5,53 @@ import Foundation
 /// `description` never contains the password, so a configuration can be logged.
 public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     /// TLS settings for `amqps://`. Peer and host-name verification are on by default.
+    /// rabbitmq-c 0.11 does not load the system's authorities: a CA file is needed.
     public struct TLS: Sendable, Hashable {
         public var caCertificatePath: String?
+        /// A client certificate and its key, for a broker that asks for one.
+        public var clientCertificatePath: String?
+        public var clientKeyPath: String?
         public var verifyPeer: Bool
         public var verifyHostname: Bool
 
-        public init(caCertificatePath: String? = nil, verifyPeer: Bool = true, verifyHostname: Bool = true) {
+        public init(
+            caCertificatePath: String? = nil, clientCertificatePath: String? = nil, clientKeyPath: String? = nil,
+            verifyPeer: Bool = true, verifyHostname: Bool = true
+        ) {
             self.caCertificatePath = caCertificatePath
+            self.clientCertificatePath = clientCertificatePath
+            self.clientKeyPath = clientKeyPath
             self.verifyPeer = verifyPeer
             self.verifyHostname = verifyHostname
         }
     }
 
-    public var host: String
-    public var port: Int
+    /// One broker node.
+    public struct Node: Sendable, Hashable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    /// The cluster's nodes. A connection starts at a random one (spreading the clients) and
+    /// tries the others in turn, so it reaches a live node after losing its own.
+    public var nodes: [Node]
+    /// The first node's host.
+    public var host: String {
+        get { nodes[0].host }
+        set { nodes[0].host = newValue }
+    }
+    /// The first node's port.
+    public var port: Int {
+        get { nodes[0].port }
+        set { nodes[0].port = newValue }
+    }
     public var virtualHost: String
     public var user: String
     public var password: String
@@ -35,8 +68,7 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         host: String = "127.0.0.1", port: Int = 5672, virtualHost: String = "/", user: String, password: String,
         tls: TLS? = nil, heartbeatSeconds: Int = 30, connectTimeoutSeconds: Int = 10, connectionName: String = "reintegration"
     ) {
-        self.host = host
-        self.port = port
+        self.nodes = [Node(host: host, port: port)]
         self.virtualHost = virtualHost
         self.user = user
         self.password = password
@@ -47,8 +79,52 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// Parses `amqp://user:password@host:port/vhost` or `amqps://…` (the vhost and the
-    /// credentials percent-decoded; an empty path is the default vhost `/`).
+    /// credentials percent-decoded; an empty path is the default vhost `/`). Several nodes
+    /// are several such URLs separated by commas, alike but for host and port. The query
+    /// parameters `cacertfile`, `certfile` and `keyfile` (RabbitMQ's URI convention) set
+    /// the TLS files of an `amqps://` URL; any other parameter is refused.
     public init(url: String, connectionName: String = "reintegration") throws {
+        let parts = try Self.splitNodes(url).map(Self.parse)
+        guard let first = parts.first else { throw AMQPError.configuration("the broker URL is empty") }
+        for part in parts.dropFirst()
+        where part.tls != first.tls || part.user != first.user || part.password != first.password || part.virtualHost != first.virtualHost {
+            throw AMQPError.configuration("the broker URLs of one cluster must differ only in host and port")
+        }
+        self.init(
+            host: first.node.host, port: first.node.port, virtualHost: first.virtualHost, user: first.user, password: first.password,
+            tls: first.tls, connectionName: connectionName)
+        nodes = parts.map(\.node)
+    }
+
+    private struct ParsedURL {
+        var node: Node
+        var virtualHost: String
+        var user: String
+        var password: String
+        var tls: TLS?
+    }
+
+    /// Splits at the commas that start another `amqp://` or `amqps://` URL, so a comma
+    /// inside a password does not split it.
+    private static func splitNodes(_ text: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let rest = text[index...].lowercased()
+            if text[index] == ",", rest.hasPrefix(",amqp://") || rest.hasPrefix(",amqps://") {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(text[index])
+            }
+            index = text.index(after: index)
+        }
+        parts.append(current)
+        return parts.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    private static func parse(_ url: String) throws -> ParsedURL {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "amqp" || scheme == "amqps"
         else { throw AMQPError.configuration("the broker URL must start with amqp:// or amqps://") }
@@ -63,18 +139,30 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         if path.count > 1 {
             virtualHost = String(path.dropFirst()).removingPercentEncoding ?? String(path.dropFirst())
         }
-        self.init(
-            host: host,
-            port: components.port ?? (scheme == "amqps" ? 5671 : 5672),
-            virtualHost: virtualHost,
-            user: user.removingPercentEncoding ?? user,
-            password: password.removingPercentEncoding ?? password,
-            tls: scheme == "amqps" ? TLS() : nil,
-            connectionName: connectionName
-        )
+        var tls: TLS? = scheme == "amqps" ? TLS() : nil
+        for item in components.queryItems ?? [] {
+            guard let value = item.value, !value.isEmpty else {
+                throw AMQPError.configuration("the broker URL's parameter \(item.name) has no value")
+            }
+            guard tls != nil else {
+                throw AMQPError.configuration("the broker URL's parameter \(item.name) needs amqps://")
+            }
+            switch item.name {
+            case "cacertfile": tls?.caCertificatePath = value
+            case "certfile": tls?.clientCertificatePath = value
+            case "keyfile": tls?.clientKeyPath = value
+            default: throw AMQPError.configuration("the broker URL's parameter \(item.name) is not supported")
+            }
+        }
+        if (tls?.clientCertificatePath == nil) != (tls?.clientKeyPath == nil) {
+            throw AMQPError.configuration("the broker URL needs both certfile and keyfile, or neither")
+        }
+        return ParsedURL(
+            node: Node(host: host, port: components.port ?? (scheme == "amqps" ? 5671 : 5672)), virtualHost: virtualHost,
+            user: user.removingPercentEncoding ?? user, password: password.removingPercentEncoding ?? password, tls: tls)
     }
 
     public var description: String {
-        "\(tls == nil ? "amqp" : "amqps")://\(user)@\(host):\(port)/\(virtualHost)"
+        "\(tls == nil ? "amqp" : "amqps")://\(user)@\(nodes.map(\.description).joined(separator: ","))/\(virtualHost)"
     }
 }

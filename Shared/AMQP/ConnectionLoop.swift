@@ -198,28 +198,7 @@ final class ConnectionLoop: @unchecked Sendable {
             throw AMQPError.connectFailed(stage: "allocate", reason: "out of memory")
         }
         self.state = state
-        let socket: OpaquePointer?
-        if let tls = configuration.tls {
-            socket = amqp_ssl_socket_new(state)
-            guard let socket else { throw AMQPError.connectFailed(stage: "tls", reason: "cannot create TLS socket") }
-            amqp_ssl_socket_set_verify_peer(socket, tls.verifyPeer ? 1 : 0)
-            amqp_ssl_socket_set_verify_hostname(socket, tls.verifyHostname ? 1 : 0)
-            _ = amqp_ssl_socket_set_ssl_versions(socket, AMQP_TLSv1_2, AMQP_TLSvLATEST)
-            if let path = tls.caCertificatePath {
-                let status = amqp_ssl_socket_set_cacert(socket, path)
-                guard status == AMQP_STATUS_OK.rawValue else {
-                    throw AMQPError.connectFailed(stage: "tls", reason: "cannot read CA certificate: \(Self.statusText(status))")
-                }
-            }
-        } else {
-            socket = amqp_tcp_socket_new(state)
-        }
-        guard let socket else { throw AMQPError.connectFailed(stage: "socket", reason: "cannot create socket") }
-        var timeout = timeval(tv_sec: configuration.connectTimeoutSeconds, tv_usec: 0)
-        let status = amqp_socket_open_noblock(socket, configuration.host, Int32(configuration.port), &timeout)
-        guard status == AMQP_STATUS_OK.rawValue else {
-            throw AMQPError.connectFailed(stage: "tcp \(configuration.host):\(configuration.port)", reason: Self.statusText(status))
-        }
+        try openSocket(state)
         let login = reintegration_amqp_login_plain(
             state, configuration.virtualHost, 1, Int32(configuration.frameMax), Int32(configuration.heartbeatSeconds),
             configuration.connectionName, configuration.user, configuration.password)
@@ -229,6 +208,70 @@ final class ConnectionLoop: @unchecked Sendable {
         _ = amqp_confirm_select(state, Self.channel)
         try check(amqp_get_rpc_reply(state), context: "confirm.select", stage: "channel")
         logger.debug("amqp connection open", metadata: ["broker": "\(configuration)"])
+    }
+
+    /// Opens the socket to the first node that answers, starting at a random one so that a
+    /// cluster's clients spread over its nodes; a node that is down costs one connect attempt.
+    private func openSocket(_ state: amqp_connection_state_t) throws {
+        let nodes = configuration.nodes
+        let start = Int.random(in: 0..<nodes.count)
+        var failure = AMQPError.connectFailed(stage: "tcp", reason: "no broker node configured")
+        for offset in 0..<nodes.count {
+            let node = nodes[(start + offset) % nodes.count]
+            // Each attempt gets a new socket; setting it on the state frees the last one.
+            let socket = try makeSocket(state)
+            var timeout = timeval(tv_sec: configuration.connectTimeoutSeconds, tv_usec: 0)
+            let status = amqp_socket_open_noblock(socket, node.host, Int32(node.port), &timeout)
+            if status == AMQP_STATUS_OK.rawValue { return }
+            failure = AMQPError.connectFailed(stage: "\(configuration.tls == nil ? "tcp" : "tls") \(node)", reason: Self.openFailure(status))
+            if nodes.count > 1 {
+                logger.warning("amqp node unreachable; trying the next", metadata: ["node": "\(node)", "error": "\(failure)"])
+            }
+        }
+        throw failure
+    }
+
+    /// A plain or TLS socket on `state`, with the TLS files and checks of the configuration.
+    private func makeSocket(_ state: amqp_connection_state_t) throws -> OpaquePointer {
+        guard let tls = configuration.tls else {
+            guard let socket = amqp_tcp_socket_new(state) else {
+                throw AMQPError.connectFailed(stage: "socket", reason: "cannot create socket")
+            }
+            return socket
+        }
+        guard let socket = amqp_ssl_socket_new(state) else {
+            throw AMQPError.connectFailed(stage: "tls", reason: "cannot create TLS socket")
+        }
+        amqp_ssl_socket_set_verify_peer(socket, tls.verifyPeer ? 1 : 0)
+        amqp_ssl_socket_set_verify_hostname(socket, tls.verifyHostname ? 1 : 0)
+        _ = amqp_ssl_socket_set_ssl_versions(socket, AMQP_TLSv1_2, AMQP_TLSvLATEST)
+        if let path = tls.caCertificatePath {
+            let status = amqp_ssl_socket_set_cacert(socket, path)
+            guard status == AMQP_STATUS_OK.rawValue else {
+                throw AMQPError.configuration("cannot read the CA certificate file \(path): \(Self.statusText(status))")
+            }
+        }
+        if let certificate = tls.clientCertificatePath, let key = tls.clientKeyPath {
+            let status = amqp_ssl_socket_set_key(socket, certificate, key)
+            guard status == AMQP_STATUS_OK.rawValue else {
+                throw AMQPError.configuration("cannot read the client certificate \(certificate) or its key: \(Self.statusText(status))")
+            }
+        }
+        return socket
+    }
+
+    /// What a failed socket open means, in words an operator can act on.
+    private static func openFailure(_ status: Int32) -> String {
+        switch status {
+        case AMQP_STATUS_SSL_CONNECTION_FAILED.rawValue, AMQP_STATUS_SSL_ERROR.rawValue:
+            "the TLS handshake failed (is the CA file the one that signed the broker's certificate?)"
+        case AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED.rawValue:
+            "the broker's certificate does not name this host"
+        case AMQP_STATUS_SSL_PEER_VERIFY_FAILED.rawValue:
+            "the broker's certificate is not signed by the configured CA"
+        default:
+            statusText(status)
+        }
     }
 
     func declareTopology(_ topology: Topology) throws {

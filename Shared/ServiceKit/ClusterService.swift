@@ -90,8 +90,7 @@ public enum ClusterService {
         let logger = Logger(label: definition.name)
 
         let databaseConfiguration = try PostgresConfiguration(url: settings.databaseURL)
-        var amqpConfiguration = try AMQPConfiguration(url: settings.amqpURL, connectionName: "\(definition.name)-publish")
-        amqpConfiguration.heartbeatSeconds = Int(settings.amqpHeartbeat.components.seconds)
+        let amqpConfiguration = try settings.amqpConfiguration(connectionName: "\(definition.name)-publish")
         var consumerConfiguration = amqpConfiguration
         consumerConfiguration.connectionName = "\(definition.name)-consume"
         let topology = try definition.topology(settings, configuration)

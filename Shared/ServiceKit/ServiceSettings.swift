@@ -9,8 +9,15 @@ import Postgres
 /// are, so a misconfigured deployment fails at start rather than talking to the wrong
 /// place. Everything else has a default suited to local use.
 public struct ServiceSettings: Sendable {
-    /// `AMQP_URL`: broker URL, credentials included; parsed by the AMQP module.
+    /// `AMQP_URL`: broker URL, credentials included; parsed by the AMQP module. Several
+    /// nodes are several URLs separated by commas.
     public var amqpURL: String
+    /// `AMQP_CA_FILE`, `AMQP_CERT_FILE`, `AMQP_KEY_FILE`: the authority that signed the
+    /// broker's certificate, and a client certificate and key, for `amqps://` (the URL's
+    /// `cacertfile`, `certfile`, `keyfile` take precedence).
+    public var amqpCAFile: String?
+    public var amqpCertificateFile: String?
+    public var amqpKeyFile: String?
     /// `DATABASE_URL`: PostgreSQL connection string; parsed by the Postgres module.
     public var databaseURL: String
     /// `HTTP_HOST`: address the health/metrics server binds to (default `127.0.0.1`).
@@ -46,6 +53,9 @@ public struct ServiceSettings: Sendable {
         defaultHTTPPort: Int
     ) throws(ConfigurationError) {
         amqpURL = try environment.required("AMQP_URL")
+        amqpCAFile = environment.string("AMQP_CA_FILE")
+        amqpCertificateFile = environment.string("AMQP_CERT_FILE")
+        amqpKeyFile = environment.string("AMQP_KEY_FILE")
         databaseURL = try environment.required("DATABASE_URL")
         try Self.checkDatabaseTransport(databaseURL)
         httpHost = environment.string("HTTP_HOST", default: "127.0.0.1")
@@ -64,9 +74,44 @@ public struct ServiceSettings: Sendable {
         queueLimits = QueueLimits(
             maxLength: try environment.int("QUEUE_MAX_LENGTH", default: QueueLimits.standard.maxLength, range: 1...100_000_000),
             maxBytes: try environment.int("QUEUE_MAX_BYTES", default: QueueLimits.standard.maxBytes, range: 1_048_576...(1 << 40)))
+        // Checked here, so a broker URL that cannot be used stops the service at start (exit 78).
+        _ = try amqpConfiguration(connectionName: "settings check")
     }
 
     private static let levelNames = Logger.Level.allCases.map(\.rawValue)
+
+    /// The broker configuration: `AMQP_URL` with the TLS files of the environment. A broker
+    /// on another machine needs `amqps://` with a CA file, like the database needs
+    /// verify-full: the password and personal data would otherwise cross the network readable.
+    public func amqpConfiguration(connectionName: String) throws(ConfigurationError) -> AMQPConfiguration {
+        var configuration: AMQPConfiguration
+        do {
+            configuration = try AMQPConfiguration(url: amqpURL, connectionName: connectionName)
+        } catch {
+            throw ConfigurationError(variable: "AMQP_URL", problem: .unsafe("is not usable: \(error)"))
+        }
+        configuration.heartbeatSeconds = Int(amqpHeartbeat.components.seconds)
+        if var tls = configuration.tls {
+            tls.caCertificatePath = tls.caCertificatePath ?? amqpCAFile
+            tls.clientCertificatePath = tls.clientCertificatePath ?? amqpCertificateFile
+            tls.clientKeyPath = tls.clientKeyPath ?? amqpKeyFile
+            if (tls.clientCertificatePath == nil) != (tls.clientKeyPath == nil) {
+                throw ConfigurationError(variable: "AMQP_CERT_FILE", problem: .unsafe("and AMQP_KEY_FILE go together"))
+            }
+            configuration.tls = tls
+        } else if amqpCAFile != nil || amqpCertificateFile != nil || amqpKeyFile != nil {
+            throw ConfigurationError(variable: "AMQP_CA_FILE", problem: .unsafe("and the other TLS files need an amqps:// AMQP_URL"))
+        }
+        let local = ["localhost", "::1"]
+        if let remote = configuration.nodes.first(where: { !$0.host.hasPrefix("127.") && !local.contains($0.host) }) {
+            guard configuration.tls?.caCertificatePath != nil else {
+                throw ConfigurationError(
+                    variable: "AMQP_URL",
+                    problem: .unsafe("must be amqps:// with a CA file (AMQP_CA_FILE) for a broker on another machine (\(remote.host))"))
+            }
+        }
+        return configuration
+    }
 
     /// Refuses a database URL that cannot be parsed, or that would reach another machine
     /// without a verified TLS connection (the password and personal data would cross the

@@ -6,7 +6,7 @@ import Testing
 @Suite("ServiceSettings")
 struct ServiceSettingsTests {
     static let required = [
-        "AMQP_URL": "amqp://intake:pa55word@broker.internal:5672/reintegration",
+        "AMQP_URL": "amqps://intake:pa55word@broker.internal:5671/reintegration?cacertfile=/etc/ssl/ca.pem",
         "DATABASE_URL": "postgresql://intake:pa55word@db.internal:5432/reintegration?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem",
     ]
 
@@ -63,6 +63,11 @@ struct ServiceSettingsTests {
         ("DATABASE_URL", "postgresql://intake:pa55word@db.internal:5432/reintegration"),
         ("DATABASE_URL", "postgresql://intake:pa55word@127.0.0.1:5432,db.internal:5432/reintegration?sslmode=verify-ca"),
         ("DATABASE_URL", "postgresql://intake:pa55word@127.0.0.1:5432/reintegration?sslmode=maybe"),
+        // A broker on another machine without TLS, or without a CA to check it against.
+        ("AMQP_URL", "amqp://intake:pa55word@broker.internal:5672/reintegration"),
+        ("AMQP_URL", "amqps://intake:pa55word@broker.internal:5671/reintegration"),
+        ("AMQP_URL", "amqp://intake:pa55word@127.0.0.1:5672/x,amqp://intake:other@127.0.0.1:5673/x"),
+        ("AMQP_URL", "amqps://intake:pa55word@127.0.0.1:5671/x?verify=none"),
     ])
     func badValues(variable: String, value: String) {
         let environment = Self.required.merging([variable: value]) { _, new in new }
@@ -78,7 +83,7 @@ struct ServiceSettingsTests {
         let summary = settings.description
         #expect(!summary.contains("pa55word"))
         #expect(!summary.contains("intake:"))
-        #expect(summary.contains("amqp://broker.internal:5672/reintegration"))
+        #expect(summary.contains("amqps://broker.internal:5671/reintegration"))
         #expect(summary.contains("postgresql://db.internal:5432/reintegration"))
         #expect(ServiceSettings.redacted("host=db password=pa55word") == "<redacted>")
     }

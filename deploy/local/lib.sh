@@ -35,6 +35,8 @@ PG_SUPERUSER="postgres"
 PG_BIN="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)"
 
 AMQP_PORT="${REINTEGRATION_AMQP_PORT:-5672}"
+# The same node's TLS listener, with a local test CA (TLS_DIR): tests of amqps:// use it.
+AMQPS_PORT="${REINTEGRATION_AMQPS_PORT:-5671}"
 MANAGEMENT_PORT="${REINTEGRATION_MANAGEMENT_PORT:-15672}"
 PROMETHEUS_PORT="${REINTEGRATION_PROMETHEUS_PORT:-15692}"
 DIST_PORT="${REINTEGRATION_DIST_PORT:-25672}"
@@ -42,6 +44,7 @@ PG_PORT="${REINTEGRATION_PG_PORT:-5432}"
 # The local mail relay the notification service sends to (aiosmtpd, into a maildir).
 SMTP_PORT="${REINTEGRATION_SMTP_PORT:-2525}"
 MAIL_DIR="$LOCAL_DIR/mail"
+TLS_DIR="$LOCAL_DIR/tls"
 MAIL_RELAY_PID_FILE="$RUN_DIR/mail-relay.pid"
 MAIL_RELAY_LOG="$LOG_DIR/mail-relay.log"
 
@@ -132,7 +135,7 @@ as_pg_user() {
 
 validate_ports() {
     local variable value
-    for variable in REINTEGRATION_AMQP_PORT REINTEGRATION_MANAGEMENT_PORT REINTEGRATION_PROMETHEUS_PORT \
+    for variable in REINTEGRATION_AMQP_PORT REINTEGRATION_AMQPS_PORT REINTEGRATION_MANAGEMENT_PORT REINTEGRATION_PROMETHEUS_PORT \
         REINTEGRATION_DIST_PORT REINTEGRATION_PG_PORT REINTEGRATION_SMTP_PORT REINTEGRATION_INTAKE_HTTP_PORT \
         REINTEGRATION_REFERRAL_HTTP_PORT REINTEGRATION_ESCALATION_HTTP_PORT \
         REINTEGRATION_NOTIFICATION_HTTP_PORT; do
@@ -403,8 +406,31 @@ rabbitmqctl_local() {
 
 rabbit_pid() { live_pid "$RABBIT_PID_FILE" beam.smp; }
 
+# A local test CA and a certificate for "localhost" only (so connecting by 127.0.0.1
+# fails host-name verification, which tests check), plus a second, unrelated CA. Made
+# once; local development and tests only.
+ensure_local_tls() {
+    [[ -f "$TLS_DIR/server.pem" && -f "$TLS_DIR/other-ca.pem" ]] && return 0
+    mkdir -p "$TLS_DIR"
+    chmod 755 "$TLS_DIR"
+    local log="$LOG_DIR/tls.log" name
+    for name in ca other-ca; do
+        run_logged "$log" openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=reintegration local test $name" \
+            -keyout "$TLS_DIR/$name.key" -out "$TLS_DIR/$name.pem" || die "could not make the local test CA (see $(relative "$log"))"
+    done
+    run_logged "$log" openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout "$TLS_DIR/server.key" -out "$TLS_DIR/server.csr" || die "could not make the server key (see $(relative "$log"))"
+    printf 'subjectAltName=DNS:localhost\n' >"$TLS_DIR/server.ext"
+    run_logged "$log" openssl x509 -req -in "$TLS_DIR/server.csr" -CA "$TLS_DIR/ca.pem" -CAkey "$TLS_DIR/ca.key" \
+        -CAcreateserial -days 825 -extfile "$TLS_DIR/server.ext" -out "$TLS_DIR/server.pem" ||
+        die "could not sign the server certificate (see $(relative "$log"))"
+    # The node reads its key as the invoking user; nobody else needs it.
+    chmod 600 "$TLS_DIR"/*.key
+}
+
 write_rabbit_config() {
     mkdir -p "$RABBIT_DIR/mnesia" "$RABBIT_DIR/log"
+    ensure_local_tls
     printf '%s\n' '[rabbitmq_management,rabbitmq_prometheus].' >"$RABBIT_DIR/enabled_plugins"
     cat >"$RABBIT_DIR/rabbitmq.conf" <<EOF
 # Written by deploy/local/lib.sh on every start: edit that, not this.
@@ -417,6 +443,15 @@ log.file.level = info
 # The contract's bodies are at most 64 KiB; larger ones still reach intake, which refuses
 # them as too-large with a cut copy. Past 1 MiB the broker itself refuses the publish.
 max_message_size = 1048576
+# TLS on its own port, with the local test CA (TLS 1.2 and later only).
+listeners.ssl.default = 127.0.0.1:$AMQPS_PORT
+ssl_options.cacertfile = $TLS_DIR/ca.pem
+ssl_options.certfile = $TLS_DIR/server.pem
+ssl_options.keyfile = $TLS_DIR/server.key
+ssl_options.versions.1 = tlsv1.3
+ssl_options.versions.2 = tlsv1.2
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 EOF
     # Present so /etc/rabbitmq/rabbitmq-env.conf is not read: the node is ours alone.
     printf '%s\n' '# Intentionally empty: the local stack sets everything through the environment.' \
@@ -433,6 +468,7 @@ start_rabbitmq() {
     fi
     claim_ports rabbitmq-server \
         "AMQP:$AMQP_PORT:REINTEGRATION_AMQP_PORT" \
+        "AMQPS:$AMQPS_PORT:REINTEGRATION_AMQPS_PORT" \
         "management UI:$MANAGEMENT_PORT:REINTEGRATION_MANAGEMENT_PORT" \
         "Prometheus metrics:$PROMETHEUS_PORT:REINTEGRATION_PROMETHEUS_PORT" \
         "Erlang distribution:$DIST_PORT:REINTEGRATION_DIST_PORT"
