@@ -1,0 +1,94 @@
+import AMQP
+import Foundation
+import Logging
+import TestSupport
+import Testing
+
+/// Per-message outcomes and connect failures on the real broker.
+@Suite("Publish outcomes and connect failures on a real broker")
+struct PublishOutcomeTests {
+    let logger = Logger(label: "test.amqp.outcomes")
+
+    func message(_ queue: String, _ id: String, headers: [String: AMQPFieldValue] = [:]) -> OutgoingMessage {
+        OutgoingMessage(
+            exchange: "", routingKey: queue,
+            properties: MessageProperties(contentType: "application/json", deliveryMode: 2, messageId: id, type: "test.v1", headers: headers),
+            body: Array("{}".utf8))
+    }
+
+    @Test("a message whose headers do not fit in a frame is unencodable; the rest of its batch is confirmed on the same connection")
+    func unencodableMessageAlone() async throws {
+        let queue = TestEnvironment.uniqueName("amqp.unencodable")
+        let configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: queue)
+        let connection = try await AMQPConnection.connect(configuration, topology: Topology(queues: [.quorum(queue)]), logger: logger)
+        // 8 × 20,000 bytes: far over one 131,072-byte frame.
+        let huge = Dictionary(uniqueKeysWithValues: (0..<8).map { ("x-big-\($0)", AMQPFieldValue.string(String(repeating: "h", count: 20_000))) })
+        let tooLarge = message(queue, "huge", headers: huge)
+        #expect(tooLarge.encodingProblem() != nil)
+        var longKey = message(queue, "long-key")
+        longKey.routingKey = String(repeating: "k", count: 300)
+
+        let outcomes = await connection.publishEach([message(queue, "a"), tooLarge, message(queue, "b"), longKey, message(queue, "c")])
+        #expect(outcomes[0] == .confirmed)
+        #expect(outcomes[2] == .confirmed)
+        #expect(outcomes[4] == .confirmed)
+        for index in [1, 3] {
+            guard case .unencodable(let reason) = outcomes[index] else {
+                Issue.record("message \(index): \(outcomes[index])")
+                continue
+            }
+            #expect(!reason.isEmpty)
+        }
+        #expect(connection.isOpen)
+        // Everything but the unencodable arrived, and the connection still publishes.
+        #expect(try await connection.publish([message(queue, "d")]) == [.confirmed])
+        let consumer = try await connection.consume(queue: queue, prefetch: 10)
+        var received: [String] = []
+        for try await delivery in consumer.deliveries {
+            received.append(delivery.properties.messageId ?? "")
+            delivery.ack()
+            if received.count == 4 { break }
+        }
+        #expect(received == ["a", "b", "c", "d"])
+        await connection.close()
+    }
+
+    @Test("a wrong password is an authentication failure: named so, without the password, logged each attempt, retried with backoff")
+    func wrongPassword() async throws {
+        var configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: "wrong-password")
+        let secret = "not-the-password-\(UUID().uuidString.prefix(6))"
+        configuration.password = secret
+        do {
+            _ = try await AMQPConnection.connect(configuration, logger: logger)
+            Issue.record("connected with a wrong password")
+        } catch let error as AMQPError {
+            guard case .authenticationFailed(let user, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(user == configuration.user)
+            #expect("\(error)".contains("authentication failed"))
+            #expect(!"\(error)".contains(secret))
+        }
+
+        let logs = CountingLogHandler.Store()
+        let client = AMQPClient(
+            configuration: configuration, logger: Logger(label: "test.auth") { _ in CountingLogHandler(store: logs) },
+            backoff: Backoff(initial: .milliseconds(200), maximum: .seconds(10)))
+        let waiting = Task { try await client.connection() }
+        try await Task.sleep(for: .seconds(3))
+        let condition = await client.condition()
+        #expect(condition == .authenticationFailed(user: configuration.user))
+        #expect(!condition.isReady)
+        #expect(condition.description.contains("authentication failed"))
+        let failures = logs.matching("amqp authentication failed")
+        // Backoff from 0.2 s doubling: a handful of attempts in 3 s, not a tight loop.
+        #expect(failures.count >= 2)
+        #expect(failures.count <= 8)
+        #expect(failures.allSatisfy { $0.level == .error })
+        #expect(logs.all.allSatisfy { !$0.contains(secret) })
+        waiting.cancel()
+        _ = await waiting.result
+        await client.close()
+    }
+}
