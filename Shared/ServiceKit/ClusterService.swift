@@ -88,6 +88,7 @@ public enum ClusterService {
         let databaseConfiguration = try PostgresConfiguration(url: settings.databaseURL)
         var amqpConfiguration = try AMQPConfiguration(url: settings.amqpURL, connectionName: "\(definition.name)-publish")
         amqpConfiguration.heartbeatSeconds = Int(settings.amqpHeartbeat.components.seconds)
+        amqpConfiguration.publishTimeout = settings.amqpPublishTimeout
         var consumerConfiguration = amqpConfiguration
         consumerConfiguration.connectionName = "\(definition.name)-consume"
         let topology = try definition.topology(settings, configuration)
@@ -120,8 +121,18 @@ public enum ClusterService {
             host: settings.httpHost, port: settings.httpPort, registry: registry,
             readinessChecks: [
                 ReadinessCheck(name: "database") { await pool.ping() },
-                ReadinessCheck(name: "broker") { await publisher.isConnected() },
+                ReadinessCheck(name: "broker") {
+                    let condition = await publisher.condition()
+                    return ReadinessResult(passed: condition.isReady, detail: condition.isReady ? nil : condition.description)
+                },
                 ReadinessCheck(name: "migrations", state: migrated),
+                // Reported, never failing: a full agency queue holds back only its own messages.
+                ReadinessCheck(name: "outbox") {
+                    let refused = relay.refusedDestinations()
+                    guard !refused.isEmpty else { return ReadinessResult(passed: true) }
+                    return ReadinessResult(
+                        passed: true, detail: "refused by the broker (queue full?): " + refused.map(\.description).joined(separator: "; "))
+                },
             ],
             logger: logger)
         let services: [any Service] = [health, relay] + (try definition.additionalServices(context, configuration)) + consumers

@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// - `GET /healthz`: 200 `{"status":"ok"}` while the process runs.
 /// - `GET /readyz`: runs every ``ReadinessCheck`` concurrently, each limited to
 ///   `checkTimeout`; 200 `{"status":"ready","checks":{…}}` when all pass, otherwise
-///   503 with `"status":"not-ready"`.
+///   503 with `"status":"not-ready"`; checks that explain themselves add
+///   `"details":{"name":"…"}`.
 /// - `GET /metrics`: the registry in Prometheus text format.
 ///
 /// Run it in the service's ``ServiceRunner``; it stops on graceful shutdown. Put it
@@ -103,27 +104,29 @@ public struct HealthServer: Service {
     }
 
     /// Runs all checks at once and returns their results in the order given.
-    static func evaluate(_ checks: [ReadinessCheck], timeout: Duration) async -> [(name: String, passed: Bool)] {
-        await withTaskGroup(of: (Int, Bool).self) { group in
+    static func evaluate(_ checks: [ReadinessCheck], timeout: Duration) async -> [(name: String, result: ReadinessResult)] {
+        await withTaskGroup(of: (Int, ReadinessResult).self) { group in
             for (index, check) in checks.enumerated() {
                 group.addTask {
-                    (index, await TimeLimitedProbe.run(check.probe, timeout: timeout))
+                    (index, await TimeLimitedProbe.run(check.report, timeout: timeout))
                 }
             }
-            var passed = Array(repeating: false, count: checks.count)
+            var results = Array(repeating: ReadinessResult(passed: false), count: checks.count)
             for await (index, result) in group {
-                passed[index] = result
+                results[index] = result
             }
-            return zip(checks, passed).map { (name: $0.name, passed: $1) }
+            return zip(checks, results).map { (name: $0.name, result: $1) }
         }
     }
 
-    static func readinessResponse(_ results: [(name: String, passed: Bool)]) -> Response {
-        let allPassed = results.allSatisfy(\.passed)
-        let checks = results.map { JSONText.quoted($0.name) + ":" + ($0.passed ? "true" : "false") }
+    static func readinessResponse(_ results: [(name: String, result: ReadinessResult)]) -> Response {
+        let allPassed = results.allSatisfy(\.result.passed)
+        let checks = results.map { JSONText.quoted($0.name) + ":" + ($0.result.passed ? "true" : "false") }
+        let details = results.compactMap { entry in entry.result.detail.map { JSONText.quoted(entry.name) + ":" + JSONText.quoted($0) } }
         let body =
             #"{"status":"# + (allPassed ? #""ready""# : #""not-ready""#)
-            + #","checks":{"# + checks.joined(separator: ",") + "}}"
+            + #","checks":{"# + checks.joined(separator: ",") + "}"
+            + (details.isEmpty ? "" : #","details":{"# + details.joined(separator: ",") + "}") + "}"
         return json(allPassed ? .ok : .serviceUnavailable, body)
     }
 

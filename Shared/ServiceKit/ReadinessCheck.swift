@@ -5,13 +5,18 @@
 public struct ReadinessCheck: Sendable {
     /// The key under which the result appears in `/readyz`'s `checks` object.
     public let name: String
-    /// Returns whether the condition holds right now.
-    public let probe: @Sendable () async -> Bool
+    /// Returns whether the condition holds right now, with an optional detail.
+    public let report: @Sendable () async -> ReadinessResult
 
-    /// Creates a check from a probe.
-    public init(name: String, probe: @escaping @Sendable () async -> Bool) {
+    /// Creates a check from a probe that also explains itself.
+    public init(name: String, report: @escaping @Sendable () async -> ReadinessResult) {
         self.name = name
-        self.probe = probe
+        self.report = report
+    }
+
+    /// Creates a check from a plain yes/no probe.
+    public init(name: String, probe: @escaping @Sendable () async -> Bool) {
+        self.init(name: name) { ReadinessResult(passed: await probe()) }
     }
 
     /// Creates a check that reports a ``ReadinessState`` flag.
