@@ -11,12 +11,13 @@ extension OutgoingMessage {
     ///
     /// `user_id` moves to `x-original-user-id`: the broker lets only the original
     /// publisher carry it. A copy of a message without `message_id` gets one. The copy
-    /// always reaches its queue: a body over 64 KiB is cut to its first 64 KiB
-    /// (`x-original-size` gives the full size), and original headers too large to send
-    /// again with the reasons are dropped (`x-original-headers-dropped` says how many).
+    /// always reaches its queue: a body over `bodyLimit` (64 KiB for refusals; nil keeps a
+    /// dead-lettered internal message whole, for replay) is cut to its first `bodyLimit`
+    /// bytes (`x-original-size` gives the full size), and original headers too large to
+    /// send again with the reasons are dropped (`x-original-headers-dropped` says how many).
     public static func rejectedCopy(
         of delivery: Delivery, exchange: String, routingKey: String, reason: RejectionReason, detail: String,
-        extraHeaders: [String: AMQPFieldValue] = [:]
+        extraHeaders: [String: AMQPFieldValue] = [:], bodyLimit: Int? = rejectedCopyBodyLimit
     ) -> OutgoingMessage {
         var properties = delivery.properties
         var ours: [String: AMQPFieldValue] = [
@@ -29,9 +30,9 @@ extension OutgoingMessage {
             properties.userId = nil
         }
         var body = delivery.body
-        if body.count > rejectedCopyBodyLimit {
+        if let bodyLimit, body.count > bodyLimit {
             ours[RejectionHeader.originalSize] = .int(Int64(body.count))
-            body = Array(body.prefix(rejectedCopyBodyLimit))
+            body = Array(body.prefix(bodyLimit))
         }
         ours.merge(extraHeaders) { _, new in new }
         if properties.messageId?.isEmpty ?? true { properties.messageId = "refused:\(UUID().uuidString.lowercased())" }
