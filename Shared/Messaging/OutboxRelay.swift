@@ -135,6 +135,7 @@ public final class OutboxRelay: Service, Sendable {
         var setAside: [(Int64, String)] = []
         var confirmedAt = Set<OutboxDestination>()
         var refusedAt: [OutboxDestination: Int] = [:]
+        var refusedAttempts: [OutboxDestination: Int] = [:]
         for (row, outcome) in zip(rows, outcomes) {
             let destination = OutboxDestination(exchange: row.message.exchange, routingKey: row.message.routingKey)
             switch outcome {
@@ -148,6 +149,7 @@ public final class OutboxRelay: Service, Sendable {
             case .nacked:
                 again.append((row.id, row.attempts, "refused by the broker (nacked; is the queue full?)"))
                 refusedAt[destination, default: 0] += 1
+                refusedAttempts[destination] = max(refusedAttempts[destination] ?? 0, row.attempts)
             case .unconfirmed(let error):
                 again.append((row.id, row.attempts, "unconfirmed: \(error)"))
             case .unencodable(let reason):
@@ -166,6 +168,7 @@ public final class OutboxRelay: Service, Sendable {
         let droppedRows = dropped
         let retryRows = again
         let setAsideRows = setAside
+        let deferredDestinations = refusedAttempts
         do {
             try await pool.withTransaction { connection in
                 if !finished.isEmpty {
@@ -185,11 +188,18 @@ public final class OutboxRelay: Service, Sendable {
                         [.int(id), .text(reason)])
                 }
                 for (id, attempts, reason) in retryRows {
-                    // Bounded exponential backoff: 1 s, 2 s, 4 s … up to 5 minutes.
-                    let delay = min(300, 1 << min(attempts, 9))
                     try connection.execute(
                         "UPDATE \(table) SET claimed_until = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
-                        [.int(id), .int(Int64(delay)), .text(reason)])
+                        [.int(id), .int(Int64(Self.retryDelay(attempts: attempts))), .text(reason)])
+                }
+                // The other rows waiting for a queue that refuses wait as long: batches then go
+                // to the destinations that take messages instead of being filled with doomed ones.
+                for (destination, attempts) in deferredDestinations {
+                    try connection.execute("""
+                        UPDATE \(table) SET claimed_until = now() + make_interval(secs => $3)
+                        WHERE published_at IS NULL AND exchange = $1 AND routing_key = $2
+                          AND (claimed_until IS NULL OR claimed_until < now() + make_interval(secs => $3))
+                        """, [.text(destination.exchange), .text(destination.routingKey), .int(Int64(Self.retryDelay(attempts: attempts)))])
                 }
             }
         } catch {
@@ -200,6 +210,11 @@ public final class OutboxRelay: Service, Sendable {
         retried.increment(by: retryRows.count)
         unencodable.increment(by: setAsideRows.count)
         return rows.count
+    }
+
+    /// Bounded exponential backoff: 1 s, 2 s, 4 s … up to 5 minutes.
+    private static func retryDelay(attempts: Int) -> Int {
+        min(300, 1 << min(attempts, 9))
     }
 
     private func noteRefusals(refused: [OutboxDestination: Int], confirmed: Set<OutboxDestination>) {

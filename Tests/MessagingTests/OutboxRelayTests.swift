@@ -114,15 +114,18 @@ struct OutboxRelayTests {
         let client = AMQPClient(
             configuration: fixture.amqp, topology: Topology(queues: [fullQueue, .quorum(normal)]), logger: logger)
         let metrics = RecordingMetrics()
+        var settings = OutboxRelay.Settings()
+        settings.batchSize = 6
         let relay = OutboxRelay(
             outbox: Outbox(schema: fixture.schema), pool: fixture.pool, listenerConfiguration: fixture.databaseConfiguration,
-            publisher: client, logger: logger, metrics: metrics)
+            publisher: client, logger: logger, settings: settings, metrics: metrics)
         // A quorum queue applies its limit after the fact: fill it past the limit first, on
         // the relay's own connection, which the queue then tells to refuse publishes.
         let fillers = try await client.publish((0..<2).map { message(full, "filler-\($0)") })
         #expect(fillers == [.confirmed, .confirmed])
-        // The full queue's rows come first: they must not hold up the others.
-        try await enqueue(fixture, (0..<3).map { message(full, "f-\($0)") } + (0..<3).map { message(normal, "n-\($0)") })
+        // The full queue's rows come first: they must not hold up the others. f-3 is beyond the batch.
+        try await enqueue(
+            fixture, (0..<3).map { message(full, "f-\($0)") } + (0..<3).map { message(normal, "n-\($0)") } + [message(full, "f-3")])
 
         #expect(await relay.publishBatch() == 6)
         var states = try await rowStates(fixture)
@@ -134,16 +137,18 @@ struct OutboxRelayTests {
         #expect(relay.refusedDestinations() == [OutboxDestination(exchange: "", routingKey: full)])
         #expect(metrics.total("outbox_refused_total", [("schema", fixture.schema), ("exchange", ""), ("routing_key", full)]) == 3)
 
-        // New rows for the normal queue flow while the full queue's rows wait out their backoff.
+        // New rows for the normal queue flow; the full queue's other rows wait with the refused.
         try await enqueue(fixture, [message(normal, "n-3")])
         #expect(await relay.publishBatch() == 1)
-        #expect(try await rowStates(fixture)["n-3"]?.published == true)
+        states = try await rowStates(fixture)
+        #expect(states["n-3"]?.published == true)
+        #expect(states["f-3"]?.published == false)
         #expect(relay.refusedDestinations() == [OutboxDestination(exchange: "", routingKey: full)])
 
         // Once the queue has room, the refused rows get through and the destination is no longer named.
         var received = try await drain(full, configuration: fixture.amqp)
         #expect(received == ["filler-0", "filler-1"])
-        for _ in 0..<5 {
+        for _ in 0..<8 {
             try await releaseLeases(fixture)
             await relay.publishBatch()
             received += try await drain(full, configuration: fixture.amqp)
@@ -152,7 +157,7 @@ struct OutboxRelayTests {
         states = try await rowStates(fixture)
         let unpublished = states.values.filter { !$0.published }.map(\.messageId)
         #expect(unpublished.isEmpty)
-        #expect(Set(received) == ["filler-0", "filler-1", "f-0", "f-1", "f-2"])
+        #expect(Set(received) == ["filler-0", "filler-1", "f-0", "f-1", "f-2", "f-3"])
         #expect(relay.refusedDestinations().isEmpty)
         await client.close()
         await fixture.drop()
