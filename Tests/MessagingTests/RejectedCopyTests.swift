@@ -11,7 +11,17 @@ import Testing
 struct RejectedCopyTests {
     let logger = Logger(label: "test.rejected-copy")
 
-    /// Publishes `message` to a new queue and returns it as delivered.
+    /// A connection with two new queues: where originals arrive, and where their copies go.
+    func connect() async throws -> (connection: AMQPConnection, source: String, rejected: String) {
+        let configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: "rejected-copy-tests")
+        let source = TestEnvironment.uniqueName("copy.source")
+        let rejected = TestEnvironment.uniqueName("copy.rejected")
+        let connection = try await AMQPConnection.connect(
+            configuration, topology: Topology(queues: [.quorum(source), .quorum(rejected)]), logger: logger)
+        return (connection, source, rejected)
+    }
+
+    /// Publishes `message` to `queue` and returns it as delivered.
     func roundTrip(_ message: OutgoingMessage, queue: String, on connection: AMQPConnection) async throws -> Delivery {
         var message = message
         message.routingKey = queue
@@ -39,11 +49,7 @@ struct RejectedCopyTests {
 
     @Test("a body over 64 KiB is cut to its first 64 KiB with its size, and headers too large to re-send are dropped, saying so")
     func oversizedCopyArrives() async throws {
-        let configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: "rejected-copy-tests")
-        let source = TestEnvironment.uniqueName("copy.source")
-        let rejected = TestEnvironment.uniqueName("copy.rejected")
-        let connection = try await AMQPConnection.connect(
-            configuration, topology: Topology(queues: [.quorum(source), .quorum(rejected)]), logger: logger)
+        let (connection, source, rejected) = try await connect()
         let body = (0..<100_000).map { UInt8(truncatingIfNeeded: $0) }
         var original = OutgoingMessage(
             exchange: "", routingKey: source, properties: .persistentJSON(messageId: "big-1", type: "readmission.v1"), body: body)
@@ -70,11 +76,7 @@ struct RejectedCopyTests {
 
     @Test("a small refused message is copied whole, headers kept")
     func smallCopyIsWhole() async throws {
-        let configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: "rejected-copy-tests")
-        let source = TestEnvironment.uniqueName("copy.source")
-        let rejected = TestEnvironment.uniqueName("copy.rejected")
-        let connection = try await AMQPConnection.connect(
-            configuration, topology: Topology(queues: [.quorum(source), .quorum(rejected)]), logger: logger)
+        let (connection, source, rejected) = try await connect()
         var original = OutgoingMessage(
             exchange: "", routingKey: source, properties: .persistentJSON(messageId: "small-1", type: "readmission.v1"),
             body: Array(String(repeating: "x", count: 65_536).utf8))
