@@ -3,9 +3,6 @@ import Contract
 import Foundation
 
 extension OutgoingMessage {
-    /// The most of a refused body a rejected copy keeps (contract: at most 64 KiB).
-    public static let rejectedCopyBodyLimit = 65_536
-
     /// The body of a refused or dead-lettered delivery, with its original properties and
     /// the reason in `x-rejection-reason` / `x-rejection-detail`.
     ///
@@ -17,7 +14,7 @@ extension OutgoingMessage {
     /// send again with the reasons are dropped (`x-original-headers-dropped` says how many).
     public static func rejectedCopy(
         of delivery: Delivery, exchange: String, routingKey: String, reason: RejectionReason, detail: String,
-        extraHeaders: [String: AMQPFieldValue] = [:], bodyLimit: Int? = rejectedCopyBodyLimit
+        extraHeaders: [String: AMQPFieldValue] = [:], bodyLimit: Int? = maximumBodySize
     ) -> OutgoingMessage {
         var properties = delivery.properties
         var ours: [String: AMQPFieldValue] = [
