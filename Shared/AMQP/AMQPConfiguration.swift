@@ -33,6 +33,9 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     /// How long a publish waits for its confirms (e.g. while the broker blocks publishers
     /// on a memory or disk alarm) before its unanswered messages count as unconfirmed.
     public var publishTimeout: Duration = .seconds(30)
+    /// The broker's `max_message_size` (bytes of body): a larger message is refused by the
+    /// client as unencodable instead of making the broker close the channel mid-batch.
+    public var maxMessageSize: Int = 1_048_576
 
     /// rabbitmq-c's and RabbitMQ's default frame size.
     public static let defaultFrameMax = 131_072

@@ -404,7 +404,8 @@ final class ConnectionLoop: @unchecked Sendable {
             var properties = Self.cProperties(message.properties, arena: arena)
             // Checked first: a header frame that fails to encode after its method frame
             // went out would make the broker close the connection, and the batch with it.
-            if let problem = Self.encodingProblem(message, properties: &properties, frameMax: frameMax) {
+            if let problem = Self.encodingProblem(message, properties: &properties, frameMax: frameMax)
+                ?? Self.sizeProblem(message, maxMessageSize: configuration.maxMessageSize) {
                 logger.debug("amqp message cannot be encoded; not sent", metadata: [
                     "messageId": "\(message.properties.messageId ?? "-")", "reason": "\(problem)",
                 ])
@@ -430,6 +431,12 @@ final class ConnectionLoop: @unchecked Sendable {
         guard let waiter = batches[batch] else { return }
         waiter.resolve(index, outcome)
         if waiter.isAnswered { batches.removeValue(forKey: batch) }
+    }
+
+    /// Why the broker would refuse the message's size (closing the channel), or nil.
+    static func sizeProblem(_ message: OutgoingMessage, maxMessageSize: Int) -> String? {
+        guard message.body.count > maxMessageSize else { return nil }
+        return "its body of \(message.body.count) bytes is over the broker's max_message_size of \(maxMessageSize)"
     }
 
     /// Why the message cannot be put into frames of `frameMax` bytes, or nil.

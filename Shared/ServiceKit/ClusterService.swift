@@ -89,6 +89,7 @@ public enum ClusterService {
         var amqpConfiguration = try AMQPConfiguration(url: settings.amqpURL, connectionName: "\(definition.name)-publish")
         amqpConfiguration.heartbeatSeconds = Int(settings.amqpHeartbeat.components.seconds)
         amqpConfiguration.publishTimeout = settings.amqpPublishTimeout
+        amqpConfiguration.maxMessageSize = settings.amqpMaxMessageSize
         var consumerConfiguration = amqpConfiguration
         consumerConfiguration.connectionName = "\(definition.name)-consume"
         let topology = try definition.topology(settings, configuration)

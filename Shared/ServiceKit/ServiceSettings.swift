@@ -27,6 +27,9 @@ public struct ServiceSettings: Sendable {
     /// `AMQP_PUBLISH_TIMEOUT`: how long a publish waits for its confirms, e.g. while the
     /// broker blocks publishers on a memory or disk alarm (default 30 s).
     public var amqpPublishTimeout: Duration
+    /// `AMQP_MAX_MESSAGE_SIZE`: the broker's `max_message_size` in bytes (default 1 MiB, as
+    /// deploy/local configures it); a larger message is refused before it is sent.
+    public var amqpMaxMessageSize: Int
     /// `DATABASE_POOL_SIZE`: database connections kept open (default 4).
     public var databasePoolSize: Int
     /// `DELIVERY_LIMIT`: deliveries of one message before it is set aside (default 10).
@@ -60,6 +63,8 @@ public struct ServiceSettings: Sendable {
             "AMQP_HEARTBEAT", default: .seconds(30), range: .zero ... .seconds(65_535))
         amqpPublishTimeout = try environment.duration(
             "AMQP_PUBLISH_TIMEOUT", default: .seconds(30), range: .seconds(1) ... .seconds(3_600))
+        // RabbitMQ accepts at most 512 MiB.
+        amqpMaxMessageSize = try environment.int("AMQP_MAX_MESSAGE_SIZE", default: 1_048_576, range: 4_096...536_870_912)
         databasePoolSize = try environment.int("DATABASE_POOL_SIZE", default: 4, range: 1...100)
         deliveryLimit = try environment.int("DELIVERY_LIMIT", default: 10, range: 1...1_000)
         shutdownGrace = try environment.duration(

@@ -16,7 +16,7 @@ struct PublishOutcomeTests {
             body: Array("{}".utf8))
     }
 
-    @Test("a message whose headers do not fit in a frame is unencodable; the rest of its batch is confirmed on the same connection")
+    @Test("a message whose headers do not fit in a frame, or whose body is over max_message_size, is unencodable; the rest of its batch is confirmed on the same connection")
     func unencodableMessageAlone() async throws {
         let queue = TestEnvironment.uniqueName("amqp.unencodable")
         let configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: queue)
@@ -27,12 +27,15 @@ struct PublishOutcomeTests {
         #expect(tooLarge.encodingProblem() != nil)
         var longKey = message(queue, "long-key")
         longKey.routingKey = String(repeating: "k", count: 300)
+        var oversized = message(queue, "oversized")
+        oversized.body = Array(repeating: UInt8(ascii: " "), count: configuration.maxMessageSize + 1)
 
-        let outcomes = await connection.publishEach([message(queue, "a"), tooLarge, message(queue, "b"), longKey, message(queue, "c")])
+        let outcomes = await connection.publishEach(
+            [message(queue, "a"), tooLarge, message(queue, "b"), longKey, message(queue, "c"), oversized])
         #expect(outcomes[0] == .confirmed)
         #expect(outcomes[2] == .confirmed)
         #expect(outcomes[4] == .confirmed)
-        for index in [1, 3] {
+        for index in [1, 3, 5] {
             guard case .unencodable(let reason) = outcomes[index] else {
                 Issue.record("message \(index): \(outcomes[index])")
                 continue
