@@ -119,7 +119,8 @@ public actor AMQPClient: MessagePublisher {
 
     /// Publishes and says what became of each message. When the connection fails before
     /// some confirms arrive, only those messages are published again on a new connection;
-    /// the confirmed ones are not. A message not confirmed within the configuration's
+    /// the confirmed ones are not. A message the broker closed the channel over is
+    /// `.refused`, and the rest of its batch is published again without it. A message not confirmed within the configuration's
     /// `publishTimeout` (the broker blocking publishers, typically), or when the caller is
     /// cancelled, is reported `.unconfirmed` and left to the caller.
     ///
@@ -141,9 +142,11 @@ public actor AMQPClient: MessagePublisher {
             let results = await connection.publishEach(remaining.map { messages[$0] })
             var again: [Int] = []
             var interruption: AMQPError?
+            // With the message the broker refused set apart, the rest of the batch can go again.
+            let culpritFound = results.contains { if case .refused = $0 { true } else { false } }
             for (index, result) in zip(remaining, results) {
                 outcomes[index] = result
-                if case .unconfirmed(let error) = result, error.isRetryable {
+                if case .unconfirmed(let error) = result, error.isRetryable || culpritFound {
                     again.append(index)
                     interruption = error
                 }

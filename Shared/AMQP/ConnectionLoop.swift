@@ -28,6 +28,7 @@ final class ConnectionLoop: @unchecked Sendable {
         var batch: Int
         var index: Int
         var messageId: String
+        var exchange: String
         var returned: PublishOutcome?
     }
 
@@ -349,6 +350,7 @@ final class ConnectionLoop: @unchecked Sendable {
             amqp_destroy_connection(state)
             self.state = nil
         }
+        blame(error)
         let waiting = batches
         batches.removeAll()
         pending.removeAll()
@@ -361,6 +363,18 @@ final class ConnectionLoop: @unchecked Sendable {
         for stream in streams.values {
             if error == .closed { stream.finish() } else { stream.finish(throwing: error) }
         }
+    }
+
+    /// When the broker closed the channel over a publish (a missing exchange, refused
+    /// access), tells that message's caller so: the first unconfirmed publish to the exchange
+    /// the broker names. The others of its batch can then be published again without it.
+    private func blame(_ error: AMQPError) {
+        guard case .brokerClosed(let code, let text, _) = error, [403, 404, 406].contains(code) else { return }
+        let named = { (exchange: String) in text.contains("exchange '\(exchange.isEmpty ? "amq.default" : exchange)'") }
+        guard let (_, culprit) = pending.sorted(by: { $0.key < $1.key }).first(where: { named($0.value.exchange) }),
+              let waiter = batches[culprit.batch]
+        else { return }
+        waiter.resolve(culprit.index, .refused(code: code, text: text))
     }
 
     // MARK: Publishing with confirms
@@ -422,7 +436,7 @@ final class ConnectionLoop: @unchecked Sendable {
             nextSequence += 1
             // Returns are matched by message id, those without one among themselves ("").
             let messageId = message.properties.messageId ?? ""
-            pending[sequence] = PendingPublish(batch: batch, index: index, messageId: messageId)
+            pending[sequence] = PendingPublish(batch: batch, index: index, messageId: messageId, exchange: message.exchange)
             sequencesByMessageId[messageId, default: []].append(sequence)
         }
     }

@@ -24,6 +24,9 @@ public enum PublishOutcome: Sendable, Hashable, CustomStringConvertible {
     case returned(code: Int, text: String)
     /// The broker could not take it (e.g. a queue refusing publishes when full).
     case nacked
+    /// The broker closed the channel over it (e.g. 404 no such exchange, 403 access
+    /// refused): not taken, and refused again until the cause is mended.
+    case refused(code: Int, text: String)
     /// The client cannot put it into frames (e.g. headers larger than a frame): it was
     /// never sent, and sending it again would fail the same way.
     case unencodable(reason: String)
@@ -36,6 +39,7 @@ public enum PublishOutcome: Sendable, Hashable, CustomStringConvertible {
         case .confirmed: "confirmed"
         case .returned(let code, let text): "returned \(code) \(text)"
         case .nacked: "nacked"
+        case .refused(let code, let text): "refused \(code) \(text)"
         case .unencodable(let reason): "unencodable: \(reason)"
         case .unconfirmed(let error): "unconfirmed: \(error)"
         }

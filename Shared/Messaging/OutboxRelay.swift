@@ -150,6 +150,8 @@ public final class OutboxRelay: Service, Sendable {
                 again.append((row.id, row.attempts, "refused by the broker (nacked; is the queue full?)"))
                 refusedAt[destination, default: 0] += 1
                 refusedAttempts[destination] = max(refusedAttempts[destination] ?? 0, row.attempts)
+            case .refused(let code, let text):
+                again.append((row.id, row.attempts, "refused by the broker: \(code) \(text)"))
             case .unconfirmed(let error):
                 again.append((row.id, row.attempts, "unconfirmed: \(error)"))
             case .unencodable(let reason):

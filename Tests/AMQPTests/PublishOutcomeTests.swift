@@ -56,6 +56,37 @@ struct PublishOutcomeTests {
         await connection.close()
     }
 
+    @Test("a message the broker closes the channel over (no such exchange) is refused alone; the client publishes the rest again")
+    func refusedMessageAlone() async throws {
+        let queue = TestEnvironment.uniqueName("amqp.refused")
+        let configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: queue)
+        let client = AMQPClient(configuration: configuration, topology: Topology(queues: [.quorum(queue)]), logger: logger,
+                                backoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(500)))
+        var missing = message(queue, "missing")
+        missing.exchange = TestEnvironment.uniqueName("no-such-exchange")
+        let outcomes = try await client.publish([message(queue, "a"), message(queue, "b"), missing, message(queue, "c"), message(queue, "d")])
+        #expect(outcomes[0] == .confirmed)
+        #expect(outcomes[1] == .confirmed)
+        #expect(outcomes[3] == .confirmed)
+        #expect(outcomes[4] == .confirmed)
+        guard case .refused(404, let text) = outcomes[2] else {
+            Issue.record("the message to a missing exchange: \(outcomes[2])")
+            await client.close()
+            return
+        }
+        #expect(text.contains(missing.exchange))
+        let connection = try await client.connection()
+        let consumer = try await connection.consume(queue: queue, prefetch: 10)
+        var received = Set<String>()
+        for try await delivery in consumer.deliveries {
+            received.insert(delivery.properties.messageId ?? "")
+            delivery.ack()
+            if received.count == 4 { break }
+        }
+        #expect(received == ["a", "b", "c", "d"])
+        await client.close()
+    }
+
     @Test("a wrong password is an authentication failure: named so, without the password, logged each attempt, retried with backoff")
     func wrongPassword() async throws {
         var configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: "wrong-password")

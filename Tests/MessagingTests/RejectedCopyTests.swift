@@ -25,7 +25,8 @@ struct RejectedCopyTests {
     func roundTrip(_ message: OutgoingMessage, queue: String, on connection: AMQPConnection) async throws -> Delivery {
         var message = message
         message.routingKey = queue
-        #expect(try await connection.publish([message]) == [.confirmed])
+        let outcomes = try await connection.publish([message])
+        #expect(outcomes == [.confirmed], "\(outcomes)")
         let consumer = try await connection.consume(queue: queue, prefetch: 1)
         for try await delivery in consumer.deliveries {
             delivery.ack()
