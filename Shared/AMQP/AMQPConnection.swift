@@ -37,10 +37,14 @@ public final class AMQPConnection: Sendable {
     public var isBlocked: Bool { loop.isBlocked }
 
     /// Publishes the messages (in order) and waits until the broker has confirmed,
-    /// returned or nacked each one. Throws `AMQPError` when any message got no answer
-    /// (the connection failed, the time limit passed or the caller was cancelled).
+    /// returned or nacked each one. Throws `AMQPError` when the broker closed the channel
+    /// over one of them, or when any got no answer (the connection failed, the time limit
+    /// passed or the caller was cancelled).
     public func publish(_ messages: [OutgoingMessage]) async throws -> [PublishOutcome] {
         let outcomes = await publishEach(messages)
+        for outcome in outcomes {
+            if case .refused(let code, let text) = outcome { throw AMQPError.brokerClosed(code: code, text: text, context: "publishing") }
+        }
         for outcome in outcomes {
             if case .unconfirmed(let error) = outcome { throw error }
         }

@@ -93,18 +93,22 @@ struct AMQPConnectionTests {
         await connection.close()
     }
 
-    @Test("publishing to a missing exchange fails the connection; the message is refused with the broker's reason")
+    @Test("publishing to a missing exchange fails the connection with the broker's reason; each message says which was refused")
     func missingExchange() async throws {
-        let connection = try await AMQPConnection.connect(configuration(), logger: logger)
         var bad = message("x", 1)
         bad.exchange = TestEnvironment.uniqueName("no-such-exchange")
-        let outcomes = try await connection.publish([bad])
+        let connection = try await AMQPConnection.connect(configuration(), logger: logger)
+        await #expect(throws: AMQPError.self) { _ = try await connection.publish([bad]) }
+        #expect(!connection.isOpen)
+
+        let another = try await AMQPConnection.connect(configuration(), logger: logger)
+        let outcomes = await another.publishEach([bad])
         guard case .refused(404, let text) = outcomes.first else {
             Issue.record("unexpected \(outcomes)")
             return
         }
         #expect(text.contains(bad.exchange))
-        #expect(!connection.isOpen)
+        #expect(!another.isOpen)
     }
 
     @Test("heartbeats are serviced while the connection sits idle")
