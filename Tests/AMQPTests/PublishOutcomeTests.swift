@@ -16,6 +16,18 @@ struct PublishOutcomeTests {
             body: Array("{}".utf8))
     }
 
+    /// The message ids read from `queue` until `distinct` different ones have come.
+    func receive(_ distinct: Int, from queue: String, on connection: AMQPConnection) async throws -> [String] {
+        let consumer = try await connection.consume(queue: queue, prefetch: 10)
+        var received: [String] = []
+        for try await delivery in consumer.deliveries {
+            received.append(delivery.properties.messageId ?? "")
+            delivery.ack()
+            if Set(received).count == distinct { break }
+        }
+        return received
+    }
+
     @Test("a message whose headers do not fit in a frame, or whose body is over max_message_size, is unencodable; the rest of its batch is confirmed on the same connection")
     func unencodableMessageAlone() async throws {
         let queue = TestEnvironment.uniqueName("amqp.unencodable")
@@ -45,14 +57,7 @@ struct PublishOutcomeTests {
         #expect(connection.isOpen)
         // Everything but the unencodable arrived, and the connection still publishes.
         #expect(try await connection.publish([message(queue, "d")]) == [.confirmed])
-        let consumer = try await connection.consume(queue: queue, prefetch: 10)
-        var received: [String] = []
-        for try await delivery in consumer.deliveries {
-            received.append(delivery.properties.messageId ?? "")
-            delivery.ack()
-            if received.count == 4 { break }
-        }
-        #expect(received == ["a", "b", "c", "d"])
+        #expect(try await receive(4, from: queue, on: connection) == ["a", "b", "c", "d"])
         await connection.close()
     }
 
@@ -75,15 +80,8 @@ struct PublishOutcomeTests {
             return
         }
         #expect(text.contains(missing.exchange))
-        let connection = try await client.connection()
-        let consumer = try await connection.consume(queue: queue, prefetch: 10)
-        var received = Set<String>()
-        for try await delivery in consumer.deliveries {
-            received.insert(delivery.properties.messageId ?? "")
-            delivery.ack()
-            if received.count == 4 { break }
-        }
-        #expect(received == ["a", "b", "c", "d"])
+        // a and b may arrive twice: routed before the channel closed, but not confirmed.
+        #expect(Set(try await receive(4, from: queue, on: try await client.connection())) == ["a", "b", "c", "d"])
         await client.close()
     }
 
