@@ -88,7 +88,7 @@ struct DirectoryCommand: AsyncParsableCommand {
                 try Failure.check(added)
                 try directory.insert(added)
             }
-            print(added.id.uuidString.lowercased())
+            print(OperatorTime.identifier(added.id))
         }
     }
 
@@ -155,7 +155,7 @@ struct DirectoryCommand: AsyncParsableCommand {
             print(["id", "role", "agencies", "language", "webhook", "active", "email", "name"].joined(separator: "\t"))
             for person in people {
                 print([
-                    person.id.uuidString.lowercased(), person.role, person.agencies.joined(separator: ","), person.language,
+                    OperatorTime.identifier(person.id), person.role, person.agencies.joined(separator: ","), person.language,
                     person.webhookURL ?? "-", person.active ? "yes" : "no", person.email, person.name,
                 ].joined(separator: "\t"))
             }

@@ -1,3 +1,4 @@
+import Contract
 import Foundation
 import WorkingCalendar
 
@@ -10,7 +11,7 @@ enum OperatorTime {
     static func localToTheSecond(_ date: Date) -> String { format(date, "yyyy-MM-dd HH:mm:ss xxx") }
 
     /// The lowercase form the database and the text output use (Foundation's is uppercase).
-    static func identifier(_ id: UUID) -> String { id.uuidString.lowercased() }
+    static func identifier(_ id: UUID) -> String { ContractID.text(id) }
 
     private static func format(_ date: Date, _ pattern: String) -> String {
         let formatter = DateFormatter()

@@ -22,6 +22,11 @@ static inline CURLcode reintegration_curl_set_read_function(CURL *handle, size_t
 static inline CURLcode reintegration_curl_set_write_function(CURL *handle, size_t (*function)(char *, size_t, size_t, void *)) {
     return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, function);
 }
+// Observes the conversation (which command was sent last); needs CURLOPT_VERBOSE set.
+static inline CURLcode reintegration_curl_set_debug_function(
+    CURL *handle, int (*function)(CURL *, curl_infotype, char *, size_t, void *)) {
+    return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, function);
+}
 static inline CURLcode reintegration_curl_get_response_code(CURL *handle, long *code) {
     return curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, code);
 }

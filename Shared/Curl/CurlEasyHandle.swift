@@ -59,6 +59,16 @@ public final class CurlEasyHandle {
     /// - Throws: `CurlError` when libcurl reports a failure; its `responseCode` says what
     ///   the server last answered, so callers can tell a refusal from an outage.
     public func perform(uploading payload: [UInt8]?) throws(CurlError) -> Int {
+        try perform(uploading: payload, tracker: nil)
+    }
+
+    /// Like `perform(uploading:)` for SMTP, and a failure says how far the conversation got
+    /// (`CurlError.smtpStage`), so a refused recipient is told from a relay that is down.
+    public func performSMTP(uploading payload: [UInt8]) throws(CurlError) -> Int {
+        try perform(uploading: payload, tracker: SMTPStageTracker())
+    }
+
+    private func perform(uploading payload: [UInt8]?, tracker: SMTPStageTracker?) throws(CurlError) -> Int {
         let source = UploadSource(payload ?? [])
         let unmanaged = Unmanaged.passRetained(source)
         defer { unmanaged.release() }
@@ -67,13 +77,20 @@ public final class CurlEasyHandle {
             try check(reintegration_curl_set_pointer(handle, CURLOPT_READDATA, unmanaged.toOpaque()))
         }
         try check(reintegration_curl_set_write_function(handle, curlResponseDiscarder))
+        let observer = tracker.map { Unmanaged.passRetained($0) }
+        defer { observer?.release() }
+        if let observer {
+            try check(reintegration_curl_set_debug_function(handle, curlConversationObserver))
+            try check(reintegration_curl_set_pointer(handle, CURLOPT_DEBUGDATA, observer.toOpaque()))
+            try set(CURLOPT_VERBOSE, 1)
+        }
         let result = curl_easy_perform(handle)
         let reply = responseCode()
         guard result == CURLE_OK else {
             let code = Int(result.rawValue)
             throw CurlError(
                 kind: Self.isConnectionFailure(result) ? .connection : .transfer, curlCode: code,
-                responseCode: reply == 0 ? nil : reply, context: context)
+                responseCode: reply == 0 ? nil : reply, context: context, smtpStage: tracker?.stage)
         }
         return reply
     }
@@ -121,6 +138,22 @@ private func curlUploadReader(
     }
     source.offset += length
     return length
+}
+
+/// libcurl's debug callback on SMTP transfers: notes which command went out last. The
+/// text itself is neither kept nor logged (it holds addresses and credentials).
+private func curlConversationObserver(
+    _ handle: UnsafeMutableRawPointer?, _ type: curl_infotype, _ data: UnsafeMutablePointer<CChar>?, _ size: Int,
+    _ userData: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let userData, let data else { return 0 }
+    let tracker = Unmanaged<SMTPStageTracker>.fromOpaque(userData).takeUnretainedValue()
+    if type == CURLINFO_HEADER_OUT {
+        tracker.sent(command: UnsafeRawBufferPointer(start: data, count: size))
+    } else if type == CURLINFO_DATA_OUT {
+        tracker.sentContent()
+    }
+    return 0
 }
 
 /// libcurl's write callback: the reply body is not needed, only its status.

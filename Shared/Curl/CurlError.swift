@@ -23,13 +23,16 @@ public struct CurlError: Error, Sendable, CustomStringConvertible, CustomDebugSt
     public var responseCode: Int?
     /// What was being done, without personal data (e.g. "SMTP send", "webhook POST").
     public var context: String
+    /// For SMTP sends, the last command sent when it failed.
+    public var smtpStage: SMTPStage?
 
     /// Creates an error.
-    public init(kind: Kind, curlCode: Int, responseCode: Int? = nil, context: String) {
+    public init(kind: Kind, curlCode: Int, responseCode: Int? = nil, context: String, smtpStage: SMTPStage? = nil) {
         self.kind = kind
         self.curlCode = curlCode
         self.responseCode = responseCode
         self.context = context
+        self.smtpStage = smtpStage
     }
 
     /// libcurl's text for `curlCode`.
@@ -40,6 +43,7 @@ public struct CurlError: Error, Sendable, CustomStringConvertible, CustomDebugSt
     public var description: String {
         var text = "\(context) failed: \(curlMessage) (curl \(curlCode))"
         if let responseCode { text += ", server replied \(responseCode)" }
+        if let smtpStage { text += " at \(smtpStage.rawValue)" }
         return text
     }
 

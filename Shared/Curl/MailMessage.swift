@@ -1,7 +1,8 @@
 import Foundation
 
-/// A plain-text UTF-8 email, formatted for SMTP: RFC 2047 encoded subject, base64 body
-/// (safe for any script and line length), CRLF line ends.
+/// A UTF-8 email, formatted for SMTP: RFC 2047 encoded subject, base64 parts (safe for
+/// any script and line length), CRLF line ends; plain text alone, or plain text and HTML
+/// as `multipart/alternative` (readers show the richest they can).
 public struct MailMessage: Sendable, Equatable {
     /// The `From:` address.
     public var from: String
@@ -11,20 +12,33 @@ public struct MailMessage: Sendable, Equatable {
     public var subject: String
     /// Plain text; sent base64-encoded.
     public var body: String
+    /// An HTML alternative of `body`, when there is one.
+    public var html: String?
     /// Unique per message, e.g. `<delivery-id@reintegration>`.
     public var messageId: String
+    /// Message ids this one follows (`In-Reply-To` gets the last, `References` all):
+    /// mail readers thread messages that share them.
+    public var references: [String]
     /// The `Date:` header.
     public var date: Date
 
     /// Creates a message.
-    public init(from: String, to: String, subject: String, body: String, messageId: String, date: Date) {
+    public init(
+        from: String, to: String, subject: String, body: String, html: String? = nil, messageId: String,
+        references: [String] = [], date: Date
+    ) {
         self.from = from
         self.to = to
         self.subject = subject
         self.body = body
+        self.html = html
         self.messageId = messageId
+        self.references = references
         self.date = date
     }
+
+    /// Between the parts of a multipart message: base64 text never contains `=_`.
+    static let boundary = "=_reintegration_alternative"
 
     /// The message as sent in SMTP DATA.
     public func formatted() -> [UInt8] {
@@ -32,21 +46,34 @@ public struct MailMessage: Sendable, Equatable {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        let encodedBody = Data(body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-        let lines = [
+        var lines = [
             "From: <\(Self.headerSafe(from))>",
             "To: <\(Self.headerSafe(to))>",
             "Subject: " + Self.encodedWords(Self.headerSafe(subject)).joined(separator: "\r\n "),
             "Date: \(formatter.string(from: date))",
             "Message-ID: \(Self.headerSafe(messageId))",
-            "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: base64",
-            "",
-            encodedBody,
-            "",
         ]
+        if let parent = references.last {
+            lines.append("In-Reply-To: \(Self.headerSafe(parent))")
+            lines.append("References: " + references.map(Self.headerSafe).joined(separator: "\r\n "))
+        }
+        lines.append("MIME-Version: 1.0")
+        if let html {
+            lines += [
+                "Content-Type: multipart/alternative; boundary=\"\(Self.boundary)\"",
+                "",
+                "--\(Self.boundary)",
+            ] + Self.part(body, type: "text/plain") + ["--\(Self.boundary)"] + Self.part(html, type: "text/html") + ["--\(Self.boundary)--", ""]
+        } else {
+            lines += Self.part(body, type: "text/plain")
+        }
         return Array(lines.joined(separator: "\r\n").utf8)
+    }
+
+    /// One part's headers and base64 content (lines of 76 characters).
+    private static func part(_ text: String, type: String) -> [String] {
+        let encoded = Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        return ["Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: base64", "", encoded, ""]
     }
 
     /// RFC 2047 base64 encoded-words of at most 75 characters each (45 bytes of text),

@@ -17,7 +17,8 @@ public struct SMTPMailer: Sendable {
     ///
     /// - Returns: the relay's final reply code (250 on success).
     /// - Throws: `CurlError`; `.connection` when the relay cannot be reached, otherwise
-    ///   with the relay's reply code (4yz temporary, 5yz permanent) when it answered.
+    ///   with the relay's reply code (4yz temporary, 5yz permanent) when it answered, and
+    ///   always with the stage it failed at.
     @discardableResult
     public func send(_ message: [UInt8], to recipient: String) throws(CurlError) -> Int {
         let handle = try CurlEasyHandle(context: "SMTP send")
@@ -38,6 +39,6 @@ public struct SMTPMailer: Sendable {
             try handle.set(CURLOPT_USERNAME, username)
             try handle.set(CURLOPT_PASSWORD, configuration.password ?? "")
         }
-        return try handle.perform(uploading: message)
+        return try handle.performSMTP(uploading: message)
     }
 }

@@ -4,10 +4,55 @@ import Foundation
 ///
 /// The password is kept out of `description`, so a configuration can be logged safely.
 public struct PostgresConfiguration: Sendable, CustomStringConvertible {
-    /// Host name, IP address, or the directory of a Unix-domain socket.
-    public var host: String
-    /// TCP port (also selects the socket file when `host` is a directory).
-    public var port: Int
+    /// One server to try.
+    public struct Endpoint: Sendable, Equatable {
+        /// Host name, IP address, or the directory of a Unix-domain socket.
+        public var host: String
+        /// TCP port (also selects the socket file when `host` is a directory).
+        public var port: Int
+
+        public init(host: String, port: Int = 5432) {
+            self.host = host
+            self.port = port
+        }
+
+        /// This machine: a loopback address, `localhost`, or a socket directory.
+        var isLocal: Bool {
+            host == "localhost" || host == "::1" || host.hasPrefix("127.") || host.hasPrefix("/")
+        }
+    }
+
+    /// libpq's `sslmode`, weakest first.
+    public enum SSLMode: String, Sendable, CaseIterable {
+        case disable, allow, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
+
+    /// The servers, tried in order (libpq's multi-host connection strings); with
+    /// `targetSessionAttributes` `read-write` the first that accepts writes is used, so a
+    /// standby that was promoted is found after a failover.
+    public var endpoints: [Endpoint]
+    /// The first server's host.
+    public var host: String {
+        get { endpoints[0].host }
+        set { endpoints[0].host = newValue }
+    }
+    /// The first server's port.
+    public var port: Int {
+        get { endpoints[0].port }
+        set { endpoints[0].port = newValue }
+    }
+    /// `sslmode`; nil leaves libpq's default (`prefer`).
+    public var sslMode: SSLMode?
+    /// `sslrootcert`: the authority that signs the servers' certificates.
+    public var sslRootCertificate: String?
+    /// `sslcert` and `sslkey`: a client certificate and its key, when the server asks for one.
+    public var sslCertificate: String?
+    public var sslKey: String?
+    /// `target_session_attrs`: `any`, `read-write`, `read-only`, `primary`, `standby` or
+    /// `prefer-standby`; nil means `read-write` with several servers, `any` with one.
+    public var targetSessionAttributes: String?
     /// The role to log in as.
     public var user: String
     /// The role's password; empty when the server needs none.
@@ -29,8 +74,7 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
         applicationName: String = "reintegration",
         connectTimeoutSeconds: Int = 10
     ) {
-        self.host = host
-        self.port = port
+        self.endpoints = [Endpoint(host: host, port: port)]
         self.user = user
         self.password = password
         self.database = database
@@ -43,9 +87,10 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     ///
     /// User, password, host and database are percent-decoded, so a password containing
     /// `@`, `:` or `/` must be written percent-encoded. The port defaults to 5432; an IPv6
-    /// address is written in brackets. The query parameters `application_name` and
-    /// `connect_timeout` are understood; any other parameter is refused rather than silently
-    /// ignored (a dropped `sslmode=require` would weaken security unnoticed).
+    /// address is written in brackets. Several servers are written `h1:p1,h2:p2`. The query
+    /// parameters `application_name`, `connect_timeout`, `sslmode`, `sslrootcert`, `sslcert`,
+    /// `sslkey` and `target_session_attrs` are understood; any other parameter is refused
+    /// rather than silently ignored (a dropped `sslmode=require` would weaken security unnoticed).
     ///
     /// - Throws: `PostgresError` of kind `.configuration`, naming the faulty part but never
     ///   echoing the URL (it holds the password).
@@ -93,7 +138,10 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
         }
         let password = try Self.percentDecoded(rawPassword, part: "password")
 
-        let (host, port) = try Self.hostAndPort(hostAndPort)
+        let endpoints = try hostAndPort.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            let (host, port) = try Self.hostAndPort(part)
+            return Endpoint(host: host, port: port)
+        }
         let database = try Self.percentDecoded(path, part: "database name")
         guard !database.isEmpty else {
             throw PostgresError.configuration("URL has no database name")
@@ -101,6 +149,9 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
 
         var applicationName = "reintegration"
         var connectTimeout = 10
+        var sslMode: SSLMode?
+        var ssl: [String: String] = [:]
+        var targetSessionAttributes: String?
         for item in query.split(separator: "&", omittingEmptySubsequences: true) {
             let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = try Self.percentDecoded(pair[0], part: "query parameter name")
@@ -113,26 +164,74 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
                     throw PostgresError.configuration("URL parameter connect_timeout is not a whole number of seconds")
                 }
                 connectTimeout = seconds
+            case "sslmode":
+                guard let mode = SSLMode(rawValue: value) else {
+                    throw PostgresError.configuration(
+                        "URL parameter sslmode must be one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                sslMode = mode
+            case "sslrootcert", "sslcert", "sslkey":
+                guard !value.isEmpty else { throw PostgresError.configuration("URL parameter \(name) is empty") }
+                ssl[name] = value
+            case "target_session_attrs":
+                let accepted = ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"]
+                guard accepted.contains(value) else {
+                    throw PostgresError.configuration("URL parameter target_session_attrs must be one of \(accepted.joined(separator: ", "))")
+                }
+                targetSessionAttributes = value
             default:
                 throw PostgresError.configuration("URL parameter \(name) is not supported")
             }
         }
 
         self.init(
-            host: host,
-            port: port,
+            host: endpoints[0].host,
+            port: endpoints[0].port,
             user: user,
             password: password,
             database: database,
             applicationName: applicationName,
             connectTimeoutSeconds: connectTimeout
         )
+        self.endpoints = endpoints
+        self.sslMode = sslMode
+        sslRootCertificate = ssl["sslrootcert"]
+        sslCertificate = ssl["sslcert"]
+        sslKey = ssl["sslkey"]
+        self.targetSessionAttributes = targetSessionAttributes
+    }
+
+    /// Why connecting would send the password and the data over a network without
+    /// verifying the server, or nil: a server on another machine needs `sslmode=verify-full`
+    /// (encrypted, and the certificate names that host).
+    public var transportSecurityProblem: String? {
+        guard sslMode != .verifyFull, let remote = endpoints.first(where: { !$0.isLocal }) else { return nil }
+        return "sslmode must be verify-full (with sslrootcert) for a database on another machine (\(remote.host)); it is \(sslMode?.rawValue ?? "unset")"
+    }
+
+    /// libpq's connection keywords for the servers and TLS, without user and password.
+    var connectionKeywords: [(String, String)] {
+        var keywords = [
+            ("host", endpoints.map(\.host).joined(separator: ",")),
+            ("port", endpoints.map { String($0.port) }.joined(separator: ",")),
+        ]
+        if let sslMode { keywords.append(("sslmode", sslMode.rawValue)) }
+        if let sslRootCertificate { keywords.append(("sslrootcert", sslRootCertificate)) }
+        if let sslCertificate { keywords.append(("sslcert", sslCertificate)) }
+        if let sslKey { keywords.append(("sslkey", sslKey)) }
+        if let attributes = targetSessionAttributes ?? (endpoints.count > 1 ? "read-write" : nil) {
+            keywords.append(("target_session_attrs", attributes))
+        }
+        return keywords
     }
 
     /// `postgresql://user@host:port/database`, without the password.
     public var description: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "postgresql://\(user)@\(shownHost):\(port)/\(database) (application \(applicationName))"
+        let servers = endpoints.map { endpoint in
+            (endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host) + ":\(endpoint.port)"
+        }.joined(separator: ",")
+        let tls = sslMode.map { " sslmode=\($0.rawValue)" } ?? ""
+        return "postgresql://\(user)@\(servers)/\(database) (application \(applicationName)\(tls))"
     }
 
     private static func hostAndPort(_ text: Substring) throws -> (String, Int) {
@@ -183,8 +282,8 @@ extension PostgresConfiguration: CustomReflectable {
         Mirror(
             self,
             children: [
-                "host": host,
-                "port": port,
+                "endpoints": endpoints.map { "\($0.host):\($0.port)" },
+                "sslMode": sslMode?.rawValue ?? "default",
                 "user": user,
                 "password": "<redacted>",
                 "database": database,

@@ -19,6 +19,9 @@ public final class PostgresConnection {
     private var handle: OpaquePointer?
     private let noticeLogger: PostgresNoticeLogger
     private var savepointCounter = 0
+    /// Set when the server refused a write as read-only (SQLSTATE 25006): a standby, or a
+    /// primary that was demoted during a failover.
+    private var servesReadOnly = false
 
     /// Connects, blocking for at most the configured connect timeout.
     ///
@@ -26,9 +29,7 @@ public final class PostgresConnection {
     /// so result text has one format that the decoders rely on.
     init(configuration: PostgresConfiguration, logger: Logger) throws {
         noticeLogger = PostgresNoticeLogger(logger: logger)
-        var parameters: [(String, String)] = [
-            ("host", configuration.host),
-            ("port", String(configuration.port)),
+        var parameters: [(String, String)] = configuration.connectionKeywords + [
             ("user", configuration.user),
             ("dbname", configuration.database),
             ("application_name", configuration.applicationName),
@@ -105,7 +106,7 @@ public final class PostgresConnection {
     /// Whether the session is connected as far as libpq knows. A connection the server
     /// closed while idle is only noticed on its next use.
     public var isHealthy: Bool {
-        guard let handle else { return false }
+        guard let handle, !servesReadOnly else { return false }
         return PQstatus(handle) == CONNECTION_OK
     }
 
@@ -268,7 +269,11 @@ public final class PostgresConnection {
             let message = Self.errorField(result, PostgresDiagnosticField.primaryMessage)
                 ?? Self.trimmed(PQresultErrorMessage(result))
             let kind: PostgresError.Kind = PQstatus(handle) == CONNECTION_OK ? .server : .connection
-            throw PostgresError(kind: kind, sqlState: sqlState, context: context, message: message)
+            let error = PostgresError(kind: kind, sqlState: sqlState, context: context, message: message)
+            // The server is (now) a standby: this session can never write again, so the pool
+            // drops it and the next connection looks for the primary.
+            if error.isReadOnlyServer { servesReadOnly = true }
+            throw error
         case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
             // The session now waits for COPY data this API cannot supply or read; drop it
             // so the pool replaces it.

@@ -47,12 +47,18 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
     /// SQLSTATE 40P01: the transaction was chosen as a deadlock victim and may be retried.
     public var isDeadlock: Bool { sqlState == "40P01" }
 
-    /// The connection is gone: a connection error, SQLSTATE class 08, or the server
-    /// terminating the session (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now).
+    /// SQLSTATE 25006: the server refused a write because it is read-only (a standby, or
+    /// the old primary during a failover).
+    public var isReadOnlyServer: Bool { sqlState == "25006" }
+
+    /// The connection is gone, or cannot serve writes any more: a connection error, SQLSTATE
+    /// class 08, the server terminating the session (57P01 admin shutdown, 57P02 crash
+    /// shutdown, 57P03 cannot connect now), or a read-only server during a failover (25006;
+    /// the next connection finds the new primary). None of these is a message's fault.
     public var isConnectionLoss: Bool {
         if kind == .connection { return true }
         guard let sqlState else { return false }
-        return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
+        return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03", "25006"].contains(sqlState)
     }
 
     /// Whether running the whole transaction again may succeed.

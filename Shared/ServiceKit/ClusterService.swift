@@ -21,13 +21,16 @@ public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
     public var topology: @Sendable (ServiceSettings, Configuration) throws -> Topology
     public var consumers: @Sendable (ClusterServiceContext, Configuration) throws -> [ConsumerDefinition]
     public var additionalServices: @Sendable (ClusterServiceContext, Configuration) throws -> [any Service]
+    /// What `/readyz` shows beside its checks (e.g. open circuits), without deciding readiness.
+    public var readinessDetails: @Sendable (ClusterServiceContext, Configuration) -> [ReadinessDetail]
 
     public init(
         name: String, schema: String, defaultHTTPPort: Int, migrations: [Migration],
         configure: @escaping @Sendable (EnvironmentReader) throws -> Configuration,
         topology: @escaping @Sendable (ServiceSettings, Configuration) throws -> Topology,
         consumers: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [ConsumerDefinition],
-        additionalServices: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [any Service] = { _, _ in [] }
+        additionalServices: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [any Service] = { _, _ in [] },
+        readinessDetails: @escaping @Sendable (ClusterServiceContext, Configuration) -> [ReadinessDetail] = { _, _ in [] }
     ) {
         self.name = name
         self.schema = schema
@@ -37,6 +40,7 @@ public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
         self.topology = topology
         self.consumers = consumers
         self.additionalServices = additionalServices
+        self.readinessDetails = readinessDetails
     }
 }
 
@@ -122,19 +126,20 @@ public enum ClusterService {
             host: settings.httpHost, port: settings.httpPort, registry: registry,
             readinessChecks: [
                 ReadinessCheck(name: "database") { await pool.ping() },
-                ReadinessCheck(name: "broker") {
-                    let condition = await publisher.condition()
-                    return ReadinessResult(passed: condition.isReady, detail: condition.isReady ? nil : condition.description)
-                },
+                ReadinessCheck(name: "broker") { await publisher.condition().isReady },
                 ReadinessCheck(name: "migrations", state: migrated),
-                // Reported, never failing: a full agency queue holds back only its own messages.
-                ReadinessCheck(name: "outbox") {
-                    let refused = relay.refusedDestinations()
-                    guard !refused.isEmpty else { return ReadinessResult(passed: true) }
-                    return ReadinessResult(
-                        passed: true, detail: "refused by the broker (queue full?): " + refused.map(\.description).joined(separator: "; "))
-                },
             ],
+            readinessDetails: [
+                // Why the broker check fails: an alarm, a refused login, the last connect error.
+                ReadinessDetail(name: "broker") {
+                    let condition = await publisher.condition()
+                    return condition.isReady ? [] : [condition.description]
+                },
+                // Shown, never deciding readiness: a full agency queue holds back only its own messages.
+                ReadinessDetail(name: "outbox") {
+                    relay.refusedDestinations().map { "refused by the broker (queue full?): \($0)" }
+                },
+            ] + definition.readinessDetails(context, configuration),
             logger: logger)
         let services: [any Service] = [health, relay] + (try definition.additionalServices(context, configuration)) + consumers
         let runner = ServiceRunner(services: services, logger: logger, gracePeriod: settings.shutdownGrace)

@@ -9,8 +9,7 @@ import ServiceLifecycle
 /// - `GET /healthz`: 200 `{"status":"ok"}` while the process runs.
 /// - `GET /readyz`: runs every ``ReadinessCheck`` concurrently, each limited to
 ///   `checkTimeout`; 200 `{"status":"ready","checks":{…}}` when all pass, otherwise
-///   503 with `"status":"not-ready"`; checks that explain themselves add
-///   `"details":{"name":"…"}`.
+///   503 with `"status":"not-ready"`.
 /// - `GET /metrics`: the registry in Prometheus text format.
 ///
 /// Run it in the service's ``ServiceRunner``; it stops on graceful shutdown. Put it
@@ -25,6 +24,7 @@ public struct HealthServer: Service {
     public let port: Int
     private let registry: PrometheusCollectorRegistry
     private let readinessChecks: [ReadinessCheck]
+    private let readinessDetails: [ReadinessDetail]
     private let checkTimeout: Duration
     private let logger: Logger
     private let configureRoutes: RouteConfiguration?
@@ -37,6 +37,7 @@ public struct HealthServer: Service {
     ///   - port: port to bind; 0 for any free port.
     ///   - registry: metrics shown on `/metrics` (usually from ``MetricsBootstrap/bootstrap()``).
     ///   - readinessChecks: conditions `/readyz` reports, in the order given; names should be unique.
+    ///   - readinessDetails: values `/readyz` shows under `details`, without affecting readiness.
     ///   - checkTimeout: time each check may take before it counts as failed.
     ///   - logger: logger for the server's own messages.
     ///   - configureRoutes: called once with the router to add further routes.
@@ -46,6 +47,7 @@ public struct HealthServer: Service {
         port: Int,
         registry: PrometheusCollectorRegistry,
         readinessChecks: [ReadinessCheck] = [],
+        readinessDetails: [ReadinessDetail] = [],
         checkTimeout: Duration = .seconds(2),
         logger: Logger,
         configureRoutes: RouteConfiguration? = nil,
@@ -55,6 +57,7 @@ public struct HealthServer: Service {
         self.port = port
         self.registry = registry
         self.readinessChecks = readinessChecks
+        self.readinessDetails = readinessDetails
         self.checkTimeout = checkTimeout
         self.logger = logger
         self.configureRoutes = configureRoutes
@@ -66,6 +69,7 @@ public struct HealthServer: Service {
         let router = Router(context: BasicRequestContext.self)
         let registry = registry
         let readinessChecks = readinessChecks
+        let readinessDetails = readinessDetails
         let checkTimeout = checkTimeout
 
         router.get("/healthz") { _, _ in
@@ -73,7 +77,11 @@ public struct HealthServer: Service {
         }
         router.get("/readyz") { _, _ in
             let results = await Self.evaluate(readinessChecks, timeout: checkTimeout)
-            return Self.readinessResponse(results)
+            var details: [(name: String, values: [String]?)] = []
+            for detail in readinessDetails {
+                details.append((detail.name, await TimeLimitedProbe.value(detail.probe, timeout: checkTimeout)))
+            }
+            return Self.readinessResponse(results, details: details)
         }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
@@ -104,29 +112,36 @@ public struct HealthServer: Service {
     }
 
     /// Runs all checks at once and returns their results in the order given.
-    static func evaluate(_ checks: [ReadinessCheck], timeout: Duration) async -> [(name: String, result: ReadinessResult)] {
-        await withTaskGroup(of: (Int, ReadinessResult).self) { group in
+    static func evaluate(_ checks: [ReadinessCheck], timeout: Duration) async -> [(name: String, passed: Bool)] {
+        await withTaskGroup(of: (Int, Bool).self) { group in
             for (index, check) in checks.enumerated() {
                 group.addTask {
-                    (index, await TimeLimitedProbe.run(check.report, timeout: timeout))
+                    (index, await TimeLimitedProbe.run(check.probe, timeout: timeout))
                 }
             }
-            var results = Array(repeating: ReadinessResult(passed: false), count: checks.count)
+            var passed = Array(repeating: false, count: checks.count)
             for await (index, result) in group {
-                results[index] = result
+                passed[index] = result
             }
-            return zip(checks, results).map { (name: $0.name, result: $1) }
+            return zip(checks, passed).map { (name: $0.name, passed: $1) }
         }
     }
 
-    static func readinessResponse(_ results: [(name: String, result: ReadinessResult)]) -> Response {
-        let allPassed = results.allSatisfy(\.result.passed)
-        let checks = results.map { JSONText.quoted($0.name) + ":" + ($0.result.passed ? "true" : "false") }
-        let details = results.compactMap { entry in entry.result.detail.map { JSONText.quoted(entry.name) + ":" + JSONText.quoted($0) } }
-        let body =
+    static func readinessResponse(
+        _ results: [(name: String, passed: Bool)], details: [(name: String, values: [String]?)] = []
+    ) -> Response {
+        let allPassed = results.allSatisfy(\.passed)
+        let checks = results.map { JSONText.quoted($0.name) + ":" + ($0.passed ? "true" : "false") }
+        var body =
             #"{"status":"# + (allPassed ? #""ready""# : #""not-ready""#)
             + #","checks":{"# + checks.joined(separator: ",") + "}"
-            + (details.isEmpty ? "" : #","details":{"# + details.joined(separator: ",") + "}") + "}"
+        if !details.isEmpty {
+            let members = details.map { detail in
+                JSONText.quoted(detail.name) + ":" + (detail.values.map { "[" + $0.map(JSONText.quoted).joined(separator: ",") + "]" } ?? "null")
+            }
+            body += #","details":{"# + members.joined(separator: ",") + "}"
+        }
+        body += "}"
         return json(allPassed ? .ok : .serviceUnavailable, body)
     }
 

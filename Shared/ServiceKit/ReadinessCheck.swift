@@ -5,18 +5,13 @@
 public struct ReadinessCheck: Sendable {
     /// The key under which the result appears in `/readyz`'s `checks` object.
     public let name: String
-    /// Returns whether the condition holds right now, with an optional detail.
-    public let report: @Sendable () async -> ReadinessResult
+    /// Returns whether the condition holds right now.
+    public let probe: @Sendable () async -> Bool
 
-    /// Creates a check from a probe that also explains itself.
-    public init(name: String, report: @escaping @Sendable () async -> ReadinessResult) {
-        self.name = name
-        self.report = report
-    }
-
-    /// Creates a check from a plain yes/no probe.
+    /// Creates a check from a probe.
     public init(name: String, probe: @escaping @Sendable () async -> Bool) {
-        self.init(name: name) { ReadinessResult(passed: await probe()) }
+        self.name = name
+        self.probe = probe
     }
 
     /// Creates a check that reports a ``ReadinessState`` flag.

@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import Logging
+import Postgres
 
 /// Settings every service process reads from its environment.
 ///
@@ -52,6 +53,7 @@ public struct ServiceSettings: Sendable {
     ) throws(ConfigurationError) {
         amqpURL = try environment.required("AMQP_URL")
         databaseURL = try environment.required("DATABASE_URL")
+        try Self.checkDatabaseTransport(databaseURL)
         httpHost = environment.string("HTTP_HOST", default: "127.0.0.1")
         httpPort = try environment.int("HTTP_PORT", default: defaultHTTPPort, range: 0...65_535)
         logLevel = try Self.logLevel(environment)
@@ -75,6 +77,21 @@ public struct ServiceSettings: Sendable {
     }
 
     private static let levelNames = Logger.Level.allCases.map(\.rawValue)
+
+    /// Refuses a database URL that cannot be parsed, or that would reach another machine
+    /// without a verified TLS connection (the password and personal data would cross the
+    /// network readable or to an impostor).
+    private static func checkDatabaseTransport(_ url: String) throws(ConfigurationError) {
+        let configuration: PostgresConfiguration
+        do {
+            configuration = try PostgresConfiguration(url: url)
+        } catch {
+            throw ConfigurationError(variable: "DATABASE_URL", problem: .unsafe("is not usable: \(error)"))
+        }
+        if let problem = configuration.transportSecurityProblem {
+            throw ConfigurationError(variable: "DATABASE_URL", problem: .unsafe(problem))
+        }
+    }
 
     private static func logLevel(_ environment: EnvironmentReader) throws(ConfigurationError) -> Logger.Level {
         let name = "LOG_LEVEL"

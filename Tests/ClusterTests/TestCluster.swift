@@ -17,8 +17,8 @@ final class TestCluster: Sendable {
     let broker: AMQPConnection
     let logger = Logger(label: "test.cluster")
 
-    /// Redeliveries before a message is dead-lettered, kept small so poison tests are quick.
-    static let deliveryLimit = 3
+    /// Redeliveries before a message is dead-lettered, as every test's services declare it.
+    static let deliveryLimit = ServiceProcess.deliveryLimit
 
     private init(services: [String: ServiceProcess], database: PostgresPool, broker: AMQPConnection) {
         self.services = services

@@ -13,10 +13,10 @@ struct AlertRenderingTests {
 
     @Test func englishEscalationNamesCaseReferralAgencyDeadlineAndLateness() throws {
         let alert = try templates.render(NotificationFixtures.escalation(step: 3, audiences: [.workingGroupMembers]), language: .en)
-        #expect(alert.subject.contains("referral \(NotificationFixtures.referralId.uuidString.lowercased()) for health"))
-        #expect(alert.subject.contains("2 days 3 hours late"))
-        #expect(alert.body.contains("Case:      \(NotificationFixtures.caseId.uuidString.lowercased())"))
-        #expect(alert.body.contains("Deadline:  2026-06-01 18:00 (Asia/Baku)"))
+        #expect(alert.subject.hasPrefix("[Reintegration] health: 2 days 3 hours late (alert, step 3)"), "the agency and how late first")
+        #expect(alert.subject.hasSuffix("referral \(ContractID.text(NotificationFixtures.referralId))"))
+        #expect(alert.body.contains("Case:      \(ContractID.text(NotificationFixtures.caseId))"))
+        #expect(alert.body.contains("Deadline:  2026-06-01 18:00 +04:00 (Asia/Baku)"))
         #expect(alert.body.contains("Person:    Ə.M."))
         #expect(alert.body.contains("passed its completion deadline"))
         #expect(!alert.body.contains("acknowledgement deadline"))
@@ -24,9 +24,10 @@ struct AlertRenderingTests {
 
     @Test func azerbaijaniReminderIsInAzerbaijani() throws {
         let alert = try templates.render(NotificationFixtures.escalation(step: 1, audiences: [.focalPoints]), language: .az)
-        #expect(alert.subject.hasPrefix("[Reinteqrasiya] Xatırlatma (addım 1)"))
+        #expect(alert.subject.hasPrefix("[Reinteqrasiya] health: son müddət 2026-06-01 18:00 +04:00 (xatırlatma, addım 1)"))
         #expect(alert.body.contains("təsdiq müddəti keçib"))
-        #expect(alert.body.contains("Son müddət:    2026-06-01 18:00 (Bakı vaxtı)"))
+        #expect(alert.body.contains("Son müddət:    2026-06-01 18:00 +04:00 (Bakı vaxtı)"))
+        #expect(alert.html?.contains("<th align=\"left\">Son müddət</th><td>2026-06-01 18:00 +04:00 (Bakı vaxtı)</td>") == true)
         #expect(!alert.body.contains("Gecikmə"))
     }
 
@@ -108,6 +109,23 @@ struct AlertRenderingTests {
         #expect(alert == RenderedAlert(subject: "Custom health", body: "Body for Ə.M.\n"))
         try "{{#broken}}\n".write(to: folder.appendingPathComponent("operator.az.mustache"), atomically: true, encoding: .utf8)
         #expect(throws: AlertTemplateError.self) { try AlertTemplates.load(directory: folder.path) }
+    }
+
+    @Test("the HTML part is a small table from the same template, its values escaped", arguments: AlertLanguage.allCases)
+    func htmlPartIsATableWithEscapedValues(language: AlertLanguage) throws {
+        var request = NotificationFixtures.escalation(step: 3, audiences: [.workingGroupMembers])
+        request.personInitials = "<b>&"
+        let alert = try templates.render(request, language: language)
+        let html = try #require(alert.html)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<html lang=\"\(language.rawValue)\">"))
+        #expect(html.contains("<table") && html.contains(ContractID.text(NotificationFixtures.referralId)))
+        #expect(html.contains("&lt;b&gt;&amp;") && !html.contains("<b>&"))
+        #expect(alert.body.contains("<b>&"), "the text part is not escaped")
+        #expect(html.contains("2026-06-01 18:00 +04:00"))
+        for kind in NotificationRequest.Kind.allCases {
+            request.kind = kind
+            #expect(try templates.render(request, language: language).html?.contains("</table>") == true)
+        }
     }
 
     @Test func latenessReadsInWords() {

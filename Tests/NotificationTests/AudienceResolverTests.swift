@@ -46,4 +46,13 @@ struct AudienceResolverTests {
         #expect(targets.count == Set(targets).count)
         #expect(targets.count == 3)
     }
+
+    @Test("a request reads only the roles its audiences address, agency-bound or not")
+    func rolesToRead() {
+        let roles = AudienceResolver.roles(for: [.focalPoints, .chair, .chair])
+        #expect(roles.anyAgency == [.chair])
+        #expect(roles.ofAgency == [.focalPoint])
+        let all = AudienceResolver.roles(for: NotificationRequest.Audience.allCases)
+        #expect(Set(all.anyAgency + all.ofAgency) == Set(RecipientRole.allCases))
+    }
 }

@@ -10,10 +10,7 @@ import Testing
 @Suite("Deliveries end to end", .serialized)
 struct DeliveryIntegrationTests {
     @Test func rightPeopleGetTheirLanguageBySignedWebhookAndNothingTwice() async throws {
-        let smtp = try PythonTestServer(script: "smtp_sink.py")
-        let hooks = try PythonTestServer(script: "webhook_receiver.py", arguments: ["--secret", NotificationFixtures.webhookSecret])
-        try await smtp.start()
-        try await hooks.start()
+        let (smtp, hooks) = try await PythonTestServer.startedSinkAndReceiver()
         let harness = try await NotificationTestHarness(smtpPort: smtp.port)
         try await harness.run {
             let azFocal = NotificationFixtures.focalPoint("fp.az@health.example.az", webhook: "http://127.0.0.1:\(hooks.port)/alerts")
@@ -36,10 +33,18 @@ struct DeliveryIntegrationTests {
             let byAddress = Dictionary(uniqueKeysWithValues: mails.map { (($0["rcptTo"] as? [String])?.first ?? "", $0) })
             #expect(Set(byAddress.keys) == [azFocal.email, enFocal.email])
             let azMail = try #require(byAddress[azFocal.email])
-            #expect((azMail["subject"] as? String)?.hasPrefix("[Reinteqrasiya] Xatırlatma (addım 1)") == true)
+            #expect((azMail["subject"] as? String)?.hasPrefix("[Reinteqrasiya] health: ") == true)
+            #expect((azMail["subject"] as? String)?.contains("(xatırlatma, addım 1)") == true)
             #expect((azMail["body"] as? String)?.contains("Şəxs:          Ə.M.") == true)
+            #expect((azMail["html"] as? String)?.contains("<td>Ə.M.</td>") == true, "an HTML part beside the text")
             let enMail = try #require(byAddress[enFocal.email])
-            #expect((enMail["subject"] as? String)?.hasPrefix("[Reintegration] Reminder (step 1)") == true)
+            #expect((enMail["subject"] as? String)?.hasPrefix("[Reintegration] health: ") == true)
+            #expect((enMail["subject"] as? String)?.contains("(reminder, step 1)") == true)
+            #expect(enMail["contentType"] as? String == "multipart/alternative")
+            // Every alert of one referral threads under the same root in a mail reader.
+            let thread = "<referral-\(ContractID.text(NotificationFixtures.referralId))@reintegration>"
+            #expect(mails.allSatisfy { $0["references"] as? String == thread && $0["inReplyTo"] as? String == thread })
+            #expect(Set(mails.compactMap { $0["messageId"] as? String }).count == 2)
             #expect((enMail["body"] as? String)?.contains(NotificationFixtures.referralId.uuidString.lowercased()) == true)
             #expect(enMail["mailFrom"] as? String == "alerts@reintegration.test")
 
@@ -52,9 +57,12 @@ struct DeliveryIntegrationTests {
             #expect(payload["schema"] as? String == "reintegration-alert.v1")
             #expect(payload["language"] as? String == "az")
             #expect(payload["personInitials"] as? String == "Ə.M.")
-            #expect(payload["referralId"] as? String == NotificationFixtures.referralId.uuidString.lowercased()
-                || payload["referralId"] as? String == NotificationFixtures.referralId.uuidString)
+            #expect(payload["referralId"] as? String == ContractID.text(NotificationFixtures.referralId))
             #expect(try await harness.attempts().allSatisfy { $0.result == "sent" })
+            // One spelling of ids in what people and receivers get.
+            for output in mails.map({ "\($0["raw"] ?? "")\($0["body"] ?? "")" }) + [String(describing: payload)] {
+                #expect(IdentifierSpellingTests.upperCaseIds(in: output).isEmpty, "\(output)")
+            }
         }
     }
 
@@ -123,6 +131,7 @@ struct DeliveryIntegrationTests {
             let attempts = try await harness.attempts()
             #expect(attempts.filter { $0.result == "permanent" }.count == 1, "a permanent refusal is not retried")
             #expect(attempts.allSatisfy { $0.error?.contains("reject.me") != true })
+            #expect(try await harness.sharedCircuits().isEmpty, "one refused address is not the relay's failure")
 
             let reports = try await harness.outbox()
             #expect(reports.count == 1)
@@ -166,48 +175,59 @@ struct DeliveryIntegrationTests {
         }
     }
 
-    @Test func webhookServerErrorsAreRetriedAndClientErrorsAreNot() async throws {
-        let smtp = try PythonTestServer(script: "smtp_sink.py")
-        let hooks = try PythonTestServer(script: "webhook_receiver.py", arguments: ["--secret", NotificationFixtures.webhookSecret])
-        try await smtp.start()
-        try await hooks.start()
+    @Test("a receiver's server errors hold its deliveries behind its host's circuit, probed until their maximum age; client errors are not retried")
+    func webhookServerErrorsWaitForTheirReceiverAndClientErrorsAreNot() async throws {
+        let (smtp, hooks) = try await PythonTestServer.startedSinkAndReceiver()
         let harness = try await NotificationTestHarness(
-            smtpPort: smtp.port, retry: RetryPolicy(maximumAttempts: 3, initialDelay: .milliseconds(50), maximumDelay: .milliseconds(100)))
+            smtpPort: smtp.port,
+            retry: RetryPolicy(maximumAttempts: 3, maximumAge: .seconds(3), initialDelay: .milliseconds(50), maximumDelay: .milliseconds(100)),
+            circuit: CircuitBreakerPolicy(failureThreshold: 20, pause: .seconds(60), firstProbeDelay: .milliseconds(200), probeInterval: .milliseconds(400)))
         try await harness.run {
             let gone = NotificationFixtures.focalPoint("gone@health.example.az", webhook: "http://127.0.0.1:\(hooks.port)/status/404")
             let busy = NotificationFixtures.focalPoint("busy@health.example.az", webhook: "http://localhost:\(hooks.port)/status/503")
             try await harness.add([gone, busy])
 
             try await harness.receive(NotificationFixtures.escalation(step: 3, audiences: [.focalPoints]))
+            try await harness.deliver(until: { try await harness.sharedCircuits() == ["webhook:localhost"] })
+            #expect(try await harness.sharedCircuits() == ["webhook:localhost"], "the failing receiver's host only")
             try await harness.deliver(until: { try await harness.statuses(of: .webhook)["failed"] == 2 })
             #expect(try await harness.statuses(of: .email) == ["sent": 2])
             #expect(try await harness.statuses(of: .webhook) == ["failed": 2])
             let posts = try hooks.records().compactMap { $0["path"] as? String }
             #expect(posts.filter { $0 == "/status/404" }.count == 1, "a client error is not retried")
-            #expect(posts.filter { $0 == "/status/503" }.count == 3, "a server error is retried up to the attempt limit")
+            let busyPosts = posts.filter { $0 == "/status/503" }.count
+            // One post, then one probe per interval at most: never a retry per delivery and worker round.
+            #expect(busyPosts >= 2 && busyPosts <= 12, "\(busyPosts) posts to the failing receiver")
+            #expect(try await harness.openCircuits() == 0, "a receiver's failures are not the person's")
             #expect(try await harness.outbox().count == 2)
         }
     }
 
-    @Test func anEndpointFailingRepeatedlyIsPaused() async throws {
-        let smtp = try PythonTestServer(script: "smtp_sink.py")
+    @Test func aPersonWhoseMailboxKeepsDeferringIsPausedAndNobodyElse() async throws {
+        let smtp = try PythonTestServer(script: "smtp_sink.py", arguments: ["--defer-prefix", "busy"])
+        try await smtp.start()
         let harness = try await NotificationTestHarness(
             smtpPort: smtp.port, retry: RetryPolicy(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(20)),
             circuit: CircuitBreakerPolicy(failureThreshold: 2, pause: .seconds(60)))
         try await harness.run {
-            try await harness.add([Recipient(name: "Secretariat", role: .secretariat, email: "sec@example.az")])
+            try await harness.add([
+                Recipient(name: "Secretariat", role: .secretariat, email: "busy.sec@example.az"),
+                Recipient(name: "Chair", role: .chair, email: "chair@example.az"),
+            ])
 
-            try await harness.receive(NotificationFixtures.escalation(step: 4, audiences: [.secretariat]))
+            try await harness.receive(NotificationFixtures.escalation(step: 4, audiences: [.secretariat, .chair]))
             try await harness.deliver(until: { try await harness.openCircuits() == 1 })
             #expect(try await harness.openCircuits() == 1)
             let attemptsWhenOpened = try await harness.attempts().count
-            #expect(attemptsWhenOpened == 2)
+            #expect(attemptsWhenOpened == 3, "two deferrals of the busy mailbox, one send to the chair")
             for _ in 0..<5 {
                 #expect(try await harness.worker.runOnce() == 0)
                 try await Task.sleep(for: .milliseconds(30))
             }
             #expect(try await harness.attempts().count == attemptsWhenOpened)
-            #expect(try await harness.statuses() == ["pending": 1])
+            #expect(try await harness.statuses() == ["pending": 1, "sent": 1])
+            #expect(try await harness.sharedCircuits().isEmpty, "the relay answered: its circuit stays closed")
+            #expect(try smtp.records().count == 1)
         }
     }
 

@@ -3,7 +3,7 @@ import NotificationDomain
 import Testing
 import WorkingCalendar
 
-@Suite("Retries, failure classes, circuits, working hours and signatures")
+@Suite("Retries, failure classes and sites, circuits, working hours and signatures")
 struct DeliveryPolicyTests {
     let created = Date(timeIntervalSince1970: 1_780_000_000)
 
@@ -34,22 +34,38 @@ struct DeliveryPolicyTests {
         #expect(policy.decision(afterAttempt: 1, failure: .permanent, firstAttemptAt: created, now: created) == .giveUp)
     }
 
-    @Test func failureClasses() {
-        #expect(FailureClass.classify(channel: .email, responseCode: nil) == .transient)
-        #expect(FailureClass.classify(channel: .email, responseCode: 451) == .transient)
-        #expect(FailureClass.classify(channel: .email, responseCode: 550) == .permanent)
+    @Test("a failure counts where it is: the relay, a webhook receiver, or one person")
+    func failureClassesAndSites() {
+        // Nothing about the recipient yet: the relay's, whatever it answered.
+        #expect(FailureClass.email(responseCode: nil, aboutRecipient: false) == (.transient, .relay))
+        #expect(FailureClass.email(responseCode: 421, aboutRecipient: false) == (.transient, .relay))
+        #expect(FailureClass.email(responseCode: 554, aboutRecipient: false) == (.transient, .relay))
         // A refused relay login is ours to fix, not the recipient's fault.
-        #expect(FailureClass.classify(channel: .email, responseCode: 535) == .transient)
-        #expect(FailureClass.classify(channel: .webhook, responseCode: 503) == .transient)
-        #expect(FailureClass.classify(channel: .webhook, responseCode: 429) == .transient)
-        #expect(FailureClass.classify(channel: .webhook, responseCode: 404) == .permanent)
-        #expect(FailureClass.classify(channel: .webhook, responseCode: nil) == .transient)
+        #expect(FailureClass.email(responseCode: 535, aboutRecipient: false) == (.transient, .relay))
+        // RCPT TO refused: that person only; permanently for 5yz.
+        #expect(FailureClass.email(responseCode: 550, aboutRecipient: true) == (.permanent, .recipient))
+        #expect(FailureClass.email(responseCode: 450, aboutRecipient: true) == (.transient, .recipient))
+        // The connection dropped while sending the recipient: no answer about them.
+        #expect(FailureClass.email(responseCode: nil, aboutRecipient: true) == (.transient, .relay))
+        #expect(FailureClass.webhook(status: 503) == (.transient, .receiver))
+        #expect(FailureClass.webhook(status: 429) == (.transient, .receiver))
+        #expect(FailureClass.webhook(status: nil) == (.transient, .receiver))
+        #expect(FailureClass.webhook(status: 404) == (.permanent, .recipient))
+        #expect(FailureSite.relay.isShared && FailureSite.receiver.isShared && !FailureSite.recipient.isShared)
     }
 
-    @Test func circuitOpensAfterTheThreshold() {
-        let policy = CircuitBreakerPolicy(failureThreshold: 3, pause: .seconds(60))
+    @Test func aPersonIsPausedAfterTheThresholdAndSharedEndpointsAreProbedWithBackoff() {
+        let policy = CircuitBreakerPolicy(failureThreshold: 3, pause: .seconds(60), firstProbeDelay: .seconds(2), probeInterval: .seconds(30))
         #expect(policy.openUntil(consecutiveFailures: 2, now: created) == nil)
         #expect(policy.openUntil(consecutiveFailures: 3, now: created) == created.addingTimeInterval(60))
+        #expect((1...6).map { policy.probeDelay(afterFailures: $0) } == [2, 4, 8, 16, 30, 30].map { Duration.seconds($0) })
+        #expect(CircuitBreakerPolicy(firstProbeDelay: .seconds(90), probeInterval: .seconds(30)).probeDelay(afterFailures: 1) == .seconds(30))
+    }
+
+    @Test func aDeliveryWaitsBehindASharedCircuitUntilItsMaximumAge() {
+        let policy = RetryPolicy(maximumAge: .seconds(3600))
+        #expect(policy.keepsWaiting(firstAttemptAt: created, now: created.addingTimeInterval(3599)))
+        #expect(!policy.keepsWaiting(firstAttemptAt: created, now: created.addingTimeInterval(3600)))
     }
 
     @Test func remindersWaitForTheNextWorkingHours() throws {

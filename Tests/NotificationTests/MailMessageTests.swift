@@ -64,4 +64,23 @@ struct MailMessageTests {
         #expect(text == "AlertBcc: someone@example.org")
         #expect(unfolded["Bcc"] == nil)
     }
+
+    @Test("with HTML, the message is multipart/alternative: text first, then HTML, and it threads by References")
+    func alternativePartsAndThreading() {
+        var message = message(subject: "Alert")
+        message.html = "<p>Mətn</p>"
+        message.references = ["<referral-1@reintegration>"]
+        let (_, unfolded) = headers(of: message)
+        #expect(unfolded["Content-Type"] == #" multipart/alternative; boundary="=_reintegration_alternative""#)
+        #expect(unfolded["In-Reply-To"] == " <referral-1@reintegration>")
+        #expect(unfolded["References"] == " <referral-1@reintegration>")
+        let text = String(decoding: message.formatted(), as: UTF8.self)
+        let parts = text.components(separatedBy: "--=_reintegration_alternative")
+        #expect(parts.count == 4, "preamble, two parts, closing")
+        #expect(parts[1].contains("Content-Type: text/plain; charset=utf-8"))
+        #expect(parts[2].contains("Content-Type: text/html; charset=utf-8"))
+        #expect(parts[2].contains(Data("<p>Mətn</p>".utf8).base64EncodedString()))
+        #expect(parts[3].hasPrefix("--"))
+        #expect(headers(of: self.message(subject: "Alert")).unfolded["References"] == nil, "no thread, no header")
+    }
 }

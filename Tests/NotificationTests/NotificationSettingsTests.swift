@@ -45,4 +45,21 @@ struct NotificationSettingsTests {
         let hours = try #require(read.workingHours)
         #expect(!hours.calendar.isWorkingDay(holiday))
     }
+
+    @Test("shared endpoints are probed after NOTIFICATION_PROBE_FIRST_DELAY, then up to every NOTIFICATION_PROBE_INTERVAL")
+    func probeSettings() throws {
+        let defaults = try settings([:]).circuit
+        #expect(defaults.firstProbeDelay == .seconds(2) && defaults.probeInterval == .seconds(30))
+        let read = try settings(["NOTIFICATION_PROBE_FIRST_DELAY": "500ms", "NOTIFICATION_PROBE_INTERVAL": "3s"]).circuit
+        #expect(read.firstProbeDelay == .milliseconds(500) && read.probeInterval == .seconds(3))
+        let refused = try #require(throws: ConfigurationError.self) { try settings(["NOTIFICATION_PROBE_INTERVAL": "2h"]) }
+        #expect(refused.variable == "NOTIFICATION_PROBE_INTERVAL")
+    }
+
+    @Test("the relay's circuit is named by its address, so instances with other relays keep apart")
+    func relayCircuitName() throws {
+        #expect(CircuitName.relay(try settings(["SMTP_URL": "smtp://Relay.Example.az:587"]).smtp) == "smtp:relay.example.az:587")
+        #expect(CircuitName.relay(try settings(["SMTP_URL": "smtps://relay.example.az"]).smtp) == "smtp:relay.example.az:465")
+        #expect(CircuitName.relay(try settings([:]).smtp) == "smtp:127.0.0.1:2525")
+    }
 }

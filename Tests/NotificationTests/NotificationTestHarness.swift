@@ -15,11 +15,16 @@ final class NotificationTestHarness: Sendable {
     let pool: PostgresPool
     let handler: NotificationRequestHandler
     let worker: DeliveryWorker
+    let sender: AlertSender
+    /// The circuit of the test's relay, `smtp:127.0.0.1:<port>`.
+    var relayCircuit: String { sender.relayCircuit }
     let logger = Logger(label: "notification-tests")
 
     init(
         smtpPort: Int, retry: RetryPolicy = RetryPolicy(initialDelay: .milliseconds(100), maximumDelay: .milliseconds(400)),
-        circuit: CircuitBreakerPolicy = CircuitBreakerPolicy(failureThreshold: 20, pause: .seconds(60))
+        circuit: CircuitBreakerPolicy = CircuitBreakerPolicy(
+            failureThreshold: 20, pause: .seconds(60), firstProbeDelay: .milliseconds(200), probeInterval: .seconds(1)),
+        lease: Duration = .seconds(300)
     ) async throws {
         schema = TestEnvironment.uniqueName("notify")
         let configuration = try PostgresConfiguration(url: try TestEnvironment.databaseURL())
@@ -27,12 +32,12 @@ final class NotificationTestHarness: Sendable {
         let definition = NotificationService.makeDefinition(schema: schema)
         _ = try await Migrator(schema: schema, migrations: definition.migrations, logger: logger).migrate(pool)
         handler = NotificationRequestHandler(schema: schema, workingHours: nil, logger: logger)
+        sender = AlertSender(
+            smtp: SMTPConfiguration(url: "smtp://127.0.0.1:\(smtpPort)", from: "alerts@reintegration.test", connectTimeoutSeconds: 2, timeoutSeconds: 5),
+            poster: WebhookPoster(connectTimeoutSeconds: 2, timeoutSeconds: 5), threads: 4)
         worker = DeliveryWorker(
             store: DeliveryStore(schema: schema), outbox: Outbox(schema: schema), pool: pool, templates: try AlertTemplates.builtIn(),
-            sender: AlertSender(
-                smtp: SMTPConfiguration(url: "smtp://127.0.0.1:\(smtpPort)", from: "alerts@reintegration.test", connectTimeoutSeconds: 2, timeoutSeconds: 5),
-                poster: WebhookPoster(connectTimeoutSeconds: 2, timeoutSeconds: 5), threads: 4),
-            settings: DeliveryWorker.Settings(retry: retry, circuit: circuit, batchSize: 8),
+            sender: sender, settings: DeliveryWorker.Settings(retry: retry, circuit: circuit, batchSize: 8, lease: lease),
             logger: logger)
     }
 
@@ -130,7 +135,42 @@ final class NotificationTestHarness: Sendable {
         }
     }
 
-    /// Endpoints paused now.
+    /// Shared circuits open now (`smtp:<host>:<port>`, `webhook:<host>`).
+    func sharedCircuits() async throws -> [String] {
+        let schema = schema
+        return try await pool.withConnection { connection in
+            try connection.query("SELECT circuit FROM \(PostgresIdentifier.quoted(schema)).shared_circuits ORDER BY circuit")
+                .map { try $0["circuit"].decode(String.self) }
+        }
+    }
+
+    /// Runs `sql` (with `$SCHEMA` for the quoted schema) on the test database: one
+    /// statement with parameters, or a script of several without.
+    func execute(_ sql: String, _ parameters: [PostgresValue] = []) async throws {
+        let text = sql.replacingOccurrences(of: "$SCHEMA", with: PostgresIdentifier.quoted(schema))
+        try await pool.withConnection { connection in
+            if parameters.isEmpty { try connection.executeScript(text) } else { _ = try connection.execute(text, parameters) }
+        }
+    }
+
+    /// Makes the database refuse to record a sent delivery, as if it failed right after the
+    /// hand-over; `allowRecordingSent` undoes it and lets the leases run out.
+    func refuseRecordingSent() async throws {
+        try await execute("""
+            CREATE FUNCTION $SCHEMA.refuse_sent() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN RAISE EXCEPTION 'recording refused by the test'; END $$;
+            CREATE TRIGGER refuse_sent BEFORE UPDATE ON $SCHEMA.deliveries
+                FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION $SCHEMA.refuse_sent();
+            """)
+    }
+
+    /// Records sent deliveries again, and expires every lease (as time passing would).
+    func allowRecordingSentAndExpireLeases() async throws {
+        try await execute("DROP TRIGGER refuse_sent ON $SCHEMA.deliveries")
+        try await execute("UPDATE $SCHEMA.deliveries SET leased_until = now() - interval '1 second'")
+    }
+
+    /// People's endpoints paused now.
     func openCircuits() async throws -> Int {
         let schema = schema
         return try await pool.withConnection { connection in

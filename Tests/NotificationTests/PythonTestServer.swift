@@ -54,6 +54,17 @@ final class PythonTestServer: @unchecked Sendable {
         // may stay pending: SIGKILL cannot be blocked.
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        // A later start waits for a fresh "ready" (the same port, as a relay coming back).
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("ready"))
+    }
+
+    /// An SMTP sink and a webhook receiver (with the fixtures' secret), both started.
+    static func startedSinkAndReceiver() async throws -> (smtp: PythonTestServer, hooks: PythonTestServer) {
+        let smtp = try PythonTestServer(script: "smtp_sink.py")
+        let hooks = try PythonTestServer(script: "webhook_receiver.py", arguments: ["--secret", NotificationFixtures.webhookSecret])
+        try await smtp.start()
+        try await hooks.start()
+        return (smtp, hooks)
     }
 
     /// Every saved record, decoded as JSON objects.

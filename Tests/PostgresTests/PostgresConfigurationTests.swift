@@ -54,7 +54,7 @@ struct PostgresConfigurationTests {
         "postgresql://app:Sup3rSecret@db:70000/cases",
         "postgresql://app:Sup3rSecret@db:5432",
         "postgresql://app:Sup3rSecret@:5432/cases",
-        "postgresql://app:Sup3rSecret@db/cases?sslmode=disable",
+        "postgresql://app:Sup3rSecret@db/cases?sslcompression=1",
         "postgresql://app:Sup%ZZret@db/cases",
         "postgresql://app:Sup3rSecret@[::1/cases",
     ])
@@ -72,5 +72,42 @@ struct PostgresConfigurationTests {
         #expect(configuration.port == 5432)
         #expect(configuration.connectTimeoutSeconds == 10)
         #expect(configuration.description == "postgresql://u@127.0.0.1:5432/d (application reintegration)")
+    }
+}
+
+@Suite("PostgresConfiguration: several servers and TLS")
+struct PostgresFailoverConfigurationTests {
+    @Test func readsSeveralServersTLSAndTheSessionKind() throws {
+        let configuration = try PostgresConfiguration(url: """
+            postgresql://intake:secret@db-a.internal:5432,db-b.internal:5433/reintegration?sslmode=verify-full\
+            &sslrootcert=/etc/reintegration/ca.pem&sslcert=/etc/reintegration/intake.pem&sslkey=/etc/reintegration/intake.key\
+            &target_session_attrs=read-write
+            """)
+        #expect(configuration.endpoints == [.init(host: "db-a.internal", port: 5432), .init(host: "db-b.internal", port: 5433)])
+        #expect(configuration.sslMode == .verifyFull)
+        #expect(configuration.sslRootCertificate == "/etc/reintegration/ca.pem")
+        #expect(configuration.sslCertificate == "/etc/reintegration/intake.pem")
+        #expect(configuration.sslKey == "/etc/reintegration/intake.key")
+        #expect(configuration.targetSessionAttributes == "read-write")
+        #expect(configuration.transportSecurityProblem == nil)
+        #expect(configuration.description == "postgresql://intake@db-a.internal:5432,db-b.internal:5433/reintegration (application reintegration sslmode=verify-full)")
+        #expect(!configuration.description.contains("secret"))
+    }
+
+    @Test(arguments: ["", "?sslmode=require", "?sslmode=verify-ca", "?sslmode=prefer"])
+    func aRemoteServerNeedsVerifyFull(query: String) throws {
+        let configuration = try PostgresConfiguration(url: "postgresql://u:p@127.0.0.1:5432,db.internal:5432/d\(query)")
+        let problem = try #require(configuration.transportSecurityProblem)
+        #expect(problem.contains("verify-full") && problem.contains("db.internal"))
+    }
+
+    @Test(arguments: ["postgresql://u:p@127.0.0.1:5432/d", "postgresql://u:p@localhost/d", "postgresql://u:p@[::1]:5432/d"])
+    func thisMachineNeedsNoTLS(url: String) throws {
+        #expect(try PostgresConfiguration(url: url).transportSecurityProblem == nil)
+    }
+
+    @Test(arguments: ["sslmode=sometimes", "target_session_attrs=writable", "sslrootcert="])
+    func refusesUnknownValues(query: String) {
+        #expect(throws: PostgresError.self) { try PostgresConfiguration(url: "postgresql://u:p@127.0.0.1/d?\(query)") }
     }
 }

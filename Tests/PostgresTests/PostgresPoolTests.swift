@@ -74,6 +74,31 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test("a server that turned read-only (25006, as a demoted primary in a failover) is left for a new connection")
+    func readOnlyServerIsReplaced() async throws {
+        try await TestDatabase.withSchema(poolSize: 1) { pool, schema in
+            try await pool.withConnection { connection in
+                try connection.execute("CREATE TABLE \(schema).notes (id int)")
+            }
+            // The session now refuses writes as a standby would.
+            let firstPid = try await pool.withConnection { connection in
+                try connection.execute("SET default_transaction_read_only = on")
+                return try connection.query("SELECT pg_backend_pid()")[0][0].decode(Int32.self)
+            }
+            let error = await #expect(throws: PostgresError.self) {
+                try await pool.withTransaction { connection in try connection.execute("INSERT INTO \(schema).notes VALUES (1)") }
+            }
+            #expect(error?.sqlState == "25006")
+            #expect(error?.isConnectionLoss == true, "a read-only server is not the message's fault")
+            // The retrying transaction gets a new session, which writes.
+            let pid = try await pool.withRetryingTransaction { connection in
+                try connection.execute("INSERT INTO \(schema).notes VALUES (2)")
+                return try connection.query("SELECT pg_backend_pid()")[0][0].decode(Int32.self)
+            }
+            #expect(pid != firstPid)
+        }
+    }
+
     @Test func retryingTransactionSurvivesALostConnection() async throws {
         try await TestDatabase.withSchema(poolSize: 1) { pool, schema in
             try await pool.withConnection { try $0.query("CREATE TABLE \(schema).events (id int)") }

@@ -118,21 +118,6 @@ struct HealthServerTests {
         }
     }
 
-    @Test("checks that explain themselves add details, whether they pass or not")
-    func details() async throws {
-        let checks = [
-            ReadinessCheck(name: "broker") { ReadinessResult(passed: false, detail: "blocked: the broker blocks publishers") },
-            ReadinessCheck(name: "database") { true },
-            ReadinessCheck(name: "outbox") { ReadinessResult(passed: true, detail: #"exchange "referrals" routing key "labour""#) },
-        ]
-        try await Self.withServer(checks: checks) { port in
-            let reply = try await LoopbackHTTPClient.get(port: port, path: "/readyz")
-            #expect(reply.status == 503)
-            #expect(reply.body == #"{"status":"not-ready","checks":{"broker":false,"database":true,"outbox":true},"#
-                + #""details":{"broker":"blocked: the broker blocks publishers","outbox":"exchange \"referrals\" routing key \"labour\""}}"#)
-        }
-    }
-
     @Test("no checks means ready")
     func noChecks() async throws {
         try await Self.withServer(checks: []) { port in

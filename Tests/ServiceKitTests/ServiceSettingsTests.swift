@@ -7,7 +7,7 @@ import Testing
 struct ServiceSettingsTests {
     static let required = [
         "AMQP_URL": "amqp://intake:pa55word@broker.internal:5672/reintegration",
-        "DATABASE_URL": "postgresql://intake:pa55word@db.internal:5432/reintegration?sslmode=require",
+        "DATABASE_URL": "postgresql://intake:pa55word@db.internal:5432/reintegration?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem",
     ]
 
     @Test("defaults apply when only the required variables are set")
@@ -57,6 +57,12 @@ struct ServiceSettingsTests {
     @Test("bad values are refused", arguments: [
         ("LOG_LEVEL", "loud"), ("LOG_FORMAT", "xml"), ("HTTP_PORT", "70000"), ("AMQP_PREFETCH", "0"),
         ("AMQP_HEARTBEAT", "-1"), ("DATABASE_POOL_SIZE", "many"), ("SHUTDOWN_GRACE", "2d"),
+        ("QUEUE_MAX_LENGTH", "0"), ("QUEUE_MAX_BYTES", "1024"),
+        // A database on another machine without a verified TLS connection.
+        ("DATABASE_URL", "postgresql://intake:pa55word@db.internal:5432/reintegration?sslmode=require"),
+        ("DATABASE_URL", "postgresql://intake:pa55word@db.internal:5432/reintegration"),
+        ("DATABASE_URL", "postgresql://intake:pa55word@127.0.0.1:5432,db.internal:5432/reintegration?sslmode=verify-ca"),
+        ("DATABASE_URL", "postgresql://intake:pa55word@127.0.0.1:5432/reintegration?sslmode=maybe"),
     ])
     func badValues(variable: String, value: String) {
         let environment = Self.required.merging([variable: value]) { _, new in new }

@@ -6,6 +6,9 @@ import FoundationNetworking
 /// One of the cluster's service executables, run as a real process for tests that
 /// kill, stop and restart it.
 public final class ServiceProcess: @unchecked Sendable {
+    /// Redeliveries before a message is dead-lettered, kept small so poison tests are quick.
+    public static let deliveryLimit = 3
+
     public let name: String
     public let httpPort: Int
     private let executable: URL
@@ -29,6 +32,8 @@ public final class ServiceProcess: @unchecked Sendable {
         environment["LOG_FORMAT"] = "json"
         environment["SHUTDOWN_GRACE"] = "10"
         environment["AMQP_HEARTBEAT"] = "5"
+        // The services of every test share the test vhost's queues, which must be declared alike.
+        environment["DELIVERY_LIMIT"] = String(Self.deliveryLimit)
         for (key, value) in extraEnvironment { environment[key] = value }
         self.environment = environment
         let logs = URL(fileURLWithPath: binaries).appendingPathComponent("test-logs")

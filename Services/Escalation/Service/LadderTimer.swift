@@ -134,12 +134,12 @@ final class LadderTimer: Service, Sendable {
             (step.late ? firedLate : firedOnTime).increment()
             if !step.unknownAudiences.isEmpty {
                 logger.error("ladder step names audiences the contract does not know; alerted the others", metadata: [
-                    "referralId": "\(step.due.referralId)", "step": "\(step.due.step)",
+                    "referralId": "\(ContractID.text(step.due.referralId))", "step": "\(step.due.step)",
                     "unknownAudiences": "\(step.unknownAudiences.joined(separator: ","))",
                 ])
             }
             logger.info("escalation fired", metadata: [
-                "referralId": "\(step.due.referralId)", "caseId": "\(step.due.caseId)", "agency": "\(step.due.agency)",
+                "referralId": "\(ContractID.text(step.due.referralId))", "caseId": "\(ContractID.text(step.due.caseId))", "agency": "\(step.due.agency)",
                 "step": "\(step.due.step)", "late": "\(step.late)",
                 "delaySeconds": "\(String(format: "%.3f", step.due.delay(firedAt: step.firedAt)))",
             ])

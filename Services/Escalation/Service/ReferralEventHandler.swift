@@ -27,7 +27,7 @@ struct ReferralEventHandler: MessageHandler {
     func apply(_ event: ReferralEvent, on connection: PostgresConnection) throws -> HandlingOutcome {
         try store.record(event, on: connection)
         let metadata: Logger.Metadata = [
-            "referralId": "\(event.referralId)", "caseId": "\(event.caseId)", "kind": "\(event.kind.rawValue)",
+            "referralId": "\(ContractID.text(event.referralId))", "caseId": "\(ContractID.text(event.caseId))", "kind": "\(event.kind.rawValue)",
         ]
         guard event.kind == .issued else {
             let cancelled = try store.cancelPendingSteps(of: event.referralId, by: event.kind, on: connection)

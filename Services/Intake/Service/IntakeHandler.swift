@@ -65,7 +65,7 @@ struct IntakeHandler: MessageHandler {
                 return try refuse(delivery, refusal, sender: sender, on: connection)
             }
             try reply(to: delivery, IntakeOutcome(smsReference: record.smsReference, outcome: .duplicate, caseId: existing.caseId, errors: []), on: connection)
-            logger.info("duplicate readmission record", metadata: ["caseId": "\(existing.caseId)", "messageId": "\(messageId)"])
+            logger.info("duplicate readmission record", metadata: ["caseId": "\(ContractID.text(existing.caseId))", "messageId": "\(messageId)"])
             count("duplicate")
             return .duplicate
         }
@@ -85,23 +85,23 @@ struct IntakeHandler: MessageHandler {
         try outbox.enqueue(
             OutgoingMessage(
                 exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.caseOpened,
-                properties: .persistentJSON(messageId: "case-opened:\(caseId)", type: MessageType.caseOpened),
+                properties: .persistentJSON(messageId: "case-opened:\(ContractID.text(caseId))", type: MessageType.caseOpened),
                 body: try ContractCoding.encode(event)),
             on: connection)
         if !record.dataSharing {
             let request = NotificationRequest(
-                kind: .consentHold, deliveryKey: "consent-hold:\(caseId)", audiences: [.secretariat],
+                kind: .consentHold, deliveryKey: "consent-hold:\(ContractID.text(caseId))", audiences: [.secretariat],
                 caseId: caseId, personInitials: record.person.initials, requestedAt: openedAt)
             try outbox.enqueue(
                 OutgoingMessage(
                     exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.notification(.consentHold),
-                    properties: .persistentJSON(messageId: "consent-hold:\(caseId)", type: MessageType.notificationRequest),
+                    properties: .persistentJSON(messageId: "consent-hold:\(ContractID.text(caseId))", type: MessageType.notificationRequest),
                     body: try ContractCoding.encode(request)),
                 on: connection)
         }
         try reply(to: delivery, IntakeOutcome(smsReference: record.smsReference, outcome: .accepted, caseId: caseId, errors: []), on: connection)
         logger.info("case opened", metadata: [
-            "caseId": "\(caseId)", "messageId": "\(messageId)", "awaitingConsent": "\(!record.dataSharing)", "sender": "\(sender)",
+            "caseId": "\(ContractID.text(caseId))", "messageId": "\(messageId)", "awaitingConsent": "\(!record.dataSharing)", "sender": "\(sender)",
         ])
         count("accepted")
         return .applied
@@ -130,13 +130,13 @@ struct IntakeHandler: MessageHandler {
             try outbox.enqueue(
                 OutgoingMessage(
                     exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.caseConsentReleased,
-                    properties: .persistentJSON(messageId: "consent-released:\(existing.caseId)", type: MessageType.caseConsentReleased),
+                    properties: .persistentJSON(messageId: "consent-released:\(ContractID.text(existing.caseId))", type: MessageType.caseConsentReleased),
                     body: try ContractCoding.encode(event)),
                 on: connection)
-            logger.info("consent given; referrals released", metadata: ["caseId": "\(existing.caseId)", "messageId": "\(messageId)"])
+            logger.info("consent given; referrals released", metadata: ["caseId": "\(ContractID.text(existing.caseId))", "messageId": "\(messageId)"])
         } else {
             logger.info("consent update recorded", metadata: [
-                "caseId": "\(existing.caseId)", "messageId": "\(messageId)", "dataSharing": "\(update.dataSharing)",
+                "caseId": "\(ContractID.text(existing.caseId))", "messageId": "\(messageId)", "dataSharing": "\(update.dataSharing)",
             ])
         }
         try reply(to: delivery, IntakeOutcome(smsReference: update.smsReference, outcome: .accepted, caseId: existing.caseId, errors: []), on: connection)

@@ -4,14 +4,17 @@ import WorkingCalendar
 /// How deadlines and lateness read in alerts: Asia/Baku wall-clock time, durations in
 /// words of the reader's language.
 public enum AlertFormatting {
-    /// `2026-06-01 18:00` in Asia/Baku.
+    /// `2026-06-01 18:00 +04:00`: the date and time in Asia/Baku with the zone's offset,
+    /// so a reader elsewhere (or a mail client that shows its own zone) is not misled.
     public static func deadline(_ date: Date) -> String {
+        let zone = WorkingCalendar.bakuTimeZone
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = WorkingCalendar.bakuTimeZone
+        calendar.timeZone = zone
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let offset = zone.secondsFromGMT(for: date) / 60
         return String(
-            format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
-            parts.minute ?? 0)
+            format: "%04d-%02d-%02d %02d:%02d %@%02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0, offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
     }
 
     /// `2 days 3 hours`, `45 minutes` (en) or `2 gün 3 saat`, `45 dəqiqə` (az): the two

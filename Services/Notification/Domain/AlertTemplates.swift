@@ -5,12 +5,18 @@ import Mustache
 /// The Mustache templates alerts are rendered with, one per request kind and language.
 ///
 /// A template file is `<kind>.<language>.mustache` (e.g. `escalation.az.mustache`): its
-/// first line is the subject, the rest after one blank line the body. Output is plain
-/// text (nothing is HTML-escaped). The variables are documented in docs/notification.md;
+/// first line is the subject, the rest after one blank line the plain-text body (nothing
+/// is escaped), up to an optional line `--- html ---`; what follows it is the body of
+/// the HTML part, where every value is HTML-escaped. The variables are documented in docs/notification.md;
 /// they carry the case and referral ids, the agency, the deadline and lateness, and the
 /// person's initials: never anything else about the person.
 public struct AlertTemplates: Sendable {
     private let templates: [String: MustacheTemplate]
+    /// The HTML sections, by file name, of the templates that have one.
+    private let htmlTemplates: [String: MustacheTemplate]
+
+    /// The line that starts a template's HTML section.
+    public static let htmlSeparator = "--- html ---"
 
     /// Where the templates came from, for the startup log.
     public let source: String
@@ -45,10 +51,13 @@ public struct AlertTemplates: Sendable {
     /// Templates from file names to texts (for tests and custom sets).
     public init(texts: [String: String], source: String) throws(AlertTemplateError) {
         var templates: [String: MustacheTemplate] = [:]
+        var htmlTemplates: [String: MustacheTemplate] = [:]
         for (name, text) in texts {
+            let (plain, html) = Self.sections(of: text)
             do {
-                // Alerts are plain text: switch off Mustache's HTML escaping for every file.
-                templates[name] = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text)
+                // The text part is plain: Mustache's HTML escaping is switched off for it only.
+                templates[name] = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + plain)
+                if let html { htmlTemplates[name] = try MustacheTemplate(string: html) }
             } catch {
                 throw AlertTemplateError(template: name, problem: "does not parse: \(error)")
             }
@@ -59,7 +68,17 @@ public struct AlertTemplates: Sendable {
             }
         }
         self.templates = templates
+        self.htmlTemplates = htmlTemplates
         self.source = source
+    }
+
+    /// A file's text section and its HTML section (after the separator line), if any.
+    private static func sections(of text: String) -> (plain: String, html: String?) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let index = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == htmlSeparator }) else {
+            return (text, nil)
+        }
+        return (lines[..<index].joined(separator: "\n"), lines[(index + 1)...].joined(separator: "\n"))
     }
 
     /// The file name of a kind's template in a language.
@@ -73,7 +92,8 @@ public struct AlertTemplates: Sendable {
         guard let template = templates[name] else {
             throw AlertTemplateError(template: name, problem: "is missing")
         }
-        let text = template.render(Self.context(for: request, language: language))
+        let context = Self.context(for: request, language: language)
+        let text = template.render(context)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let subject = lines.isEmpty ? "" : String(lines.removeFirst()).trimmingCharacters(in: .whitespaces)
         guard !subject.isEmpty else {
@@ -81,7 +101,25 @@ public struct AlertTemplates: Sendable {
         }
         while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
         let body = Self.collapsingBlankRuns(lines.map(String.init)).joined(separator: "\n")
-        return RenderedAlert(subject: subject, body: body.trimmingCharacters(in: .newlines) + "\n")
+        let html = htmlTemplates[name].map { template in
+            Self.htmlDocument(title: subject, language: language, body: template.render(context))
+        }
+        return RenderedAlert(subject: subject, body: body.trimmingCharacters(in: .newlines) + "\n", html: html)
+    }
+
+    /// The HTML section as a whole document: its title is the subject, escaped here.
+    private static func htmlDocument(title: String, language: AlertLanguage, body: String) -> String {
+        let escaped = title.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: true).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return """
+            <!DOCTYPE html>
+            <html lang="\(language.rawValue)"><head><meta charset="utf-8"><title>\(escaped)</title></head>
+            <body style="font-family: sans-serif">
+            \(lines.joined(separator: "\n"))
+            </body></html>
+
+            """
     }
 
     /// The values a template can use.
@@ -91,8 +129,8 @@ public struct AlertTemplates: Sendable {
             "deliveryKey": request.deliveryKey,
             "language": language.rawValue,
         ]
-        if let caseId = request.caseId { values["caseId"] = caseId.uuidString.lowercased() }
-        if let referralId = request.referralId { values["referralId"] = referralId.uuidString.lowercased() }
+        if let caseId = request.caseId { values["caseId"] = ContractID.text(caseId) }
+        if let referralId = request.referralId { values["referralId"] = ContractID.text(referralId) }
         if let agency = request.agency { values["agency"] = agency }
         if let initials = request.personInitials { values["initials"] = initials }
         if request.problem == .noRecipient { values["noRecipient"] = true }

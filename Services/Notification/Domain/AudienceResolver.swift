@@ -18,6 +18,23 @@ public enum AudienceResolver {
         return targets
     }
 
+    /// The roles `audiences` address: those reached whatever their agency, and those
+    /// reached only for the request's agency (to read just those people from the directory).
+    public static func roles(for audiences: [NotificationRequest.Audience]) -> (anyAgency: [RecipientRole], ofAgency: [RecipientRole]) {
+        var anyAgency: [RecipientRole] = []
+        var ofAgency: [RecipientRole] = []
+        for audience in Set(audiences).sorted(by: { $0.rawValue < $1.rawValue }) {
+            switch audience {
+            case .focalPoints: ofAgency.append(.focalPoint)
+            case .workingGroupMembers: ofAgency.append(.workingGroupMember)
+            case .chair: anyAgency.append(.chair)
+            case .secretariat: anyAgency.append(.secretariat)
+            case .operators: anyAgency.append(.operator)
+            }
+        }
+        return (anyAgency, ofAgency)
+    }
+
     private static func isAddressed(_ recipient: Recipient, audiences: Set<NotificationRequest.Audience>, agency: String?) -> Bool {
         switch recipient.role {
         case .focalPoint:

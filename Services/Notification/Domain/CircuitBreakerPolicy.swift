@@ -1,22 +1,46 @@
 import Foundation
 
-/// Pauses an endpoint (one person's mailbox or webhook) after it failed several times in
-/// a row, so a dead endpoint does not take every retry slot; the pause ends by itself.
+/// When endpoints stop being tried, and for how long.
+///
+/// A shared endpoint (the SMTP relay, a webhook receiver's host) opens at its first
+/// failure: every delivery behind it waits, and one of them probes it after
+/// `firstProbeDelay`, then with doubling delays up to `probeInterval`; the first send
+/// that succeeds closes it. One person's mailbox that refuses `failureThreshold` times in
+/// a row is paused for `pause`, without holding anyone else's.
 public struct CircuitBreakerPolicy: Sendable, Equatable {
-    /// Consecutive failed attempts that open the circuit.
+    /// Consecutive refusals of one person's address that pause it.
     public var failureThreshold: Int
-    /// How long an open circuit holds the endpoint's deliveries back.
+    /// How long a paused person's deliveries are held back.
     public var pause: Duration
+    /// The first probe of a shared endpoint after it failed.
+    public var firstProbeDelay: Duration
+    /// The longest wait between probes of a shared endpoint: once it is back, nothing
+    /// waits longer than this for it.
+    public var probeInterval: Duration
 
-    /// The defaults: 5 failures in a row pause the endpoint for 10 minutes.
-    public init(failureThreshold: Int = 5, pause: Duration = .seconds(600)) {
+    /// The defaults: 5 refusals pause a person for 10 minutes; a shared endpoint is probed
+    /// after 2 s, then up to every 30 s.
+    public init(
+        failureThreshold: Int = 5, pause: Duration = .seconds(600), firstProbeDelay: Duration = .seconds(2),
+        probeInterval: Duration = .seconds(30)
+    ) {
         self.failureThreshold = max(1, failureThreshold)
         self.pause = pause
+        self.probeInterval = probeInterval
+        self.firstProbeDelay = min(firstProbeDelay, probeInterval)
     }
 
-    /// Until when the endpoint is paused after `consecutiveFailures`, or `nil` when it stays closed.
+    /// Until when a person's endpoint is paused after `consecutiveFailures`, or `nil` when it stays closed.
     public func openUntil(consecutiveFailures: Int, now: Date) -> Date? {
         guard consecutiveFailures >= failureThreshold else { return nil }
         return now.addingTimeInterval(RetryPolicy.seconds(pause))
+    }
+
+    /// The wait before the next probe of a shared endpoint that has failed `failures`
+    /// times (the failure that opened it included) since it last worked.
+    public func probeDelay(afterFailures failures: Int) -> Duration {
+        let first = RetryPolicy.seconds(firstProbeDelay)
+        let seconds = min(first * pow(2, Double(min(max(failures - 1, 0), 30))), RetryPolicy.seconds(probeInterval))
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }

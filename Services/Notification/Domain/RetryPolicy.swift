@@ -47,6 +47,13 @@ public struct RetryPolicy: Sendable, Equatable {
         return .retry(at: next)
     }
 
+    /// Whether a delivery that failed on a shared endpoint (the relay, a webhook receiver)
+    /// keeps waiting behind that endpoint's circuit: such failures do not use the
+    /// delivery's own attempts, only its time, up to `maximumAge` after its first attempt.
+    public func keepsWaiting(firstAttemptAt: Date, now: Date) -> Bool {
+        now < firstAttemptAt.addingTimeInterval(Self.seconds(maximumAge))
+    }
+
     /// The decision with the system's random numbers.
     public func decision(afterAttempt attempt: Int, failure: FailureClass, firstAttemptAt: Date, now: Date) -> Decision {
         var generator = SystemRandomNumberGenerator()
@@ -59,7 +66,8 @@ public struct RetryPolicy: Sendable, Equatable {
         return min(Self.seconds(initialDelay) * pow(2, exponent), Self.seconds(maximumDelay))
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    /// `duration` in seconds, fractions kept.
+    public static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

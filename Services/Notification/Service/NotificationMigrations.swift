@@ -1,7 +1,8 @@
 import Postgres
 
 /// The notification schema: alert requests, the directory of people, one delivery per
-/// (request, person, channel), every attempt, and the per-endpoint circuit breakers.
+/// (request, person, channel), every attempt, and the circuit breakers: per person's
+/// endpoint, and per shared endpoint (the SMTP relay, each webhook receiver's host).
 enum NotificationMigrations {
     static let all: [Migration] = [
         Migration(version: 2, name: "alert requests", sql: """
@@ -74,6 +75,29 @@ enum NotificationMigrations {
                 updated_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (recipient_id, channel)
             );
+            """),
+        Migration(version: 4, name: "shared circuits and hand-over marks", sql: """
+            -- Endpoints many deliveries share: 'smtp:<host>:<port>' and 'webhook:<host>'. A row means
+            -- open; the next probe may start at open_until (a running probe holds it for its lease).
+            CREATE TABLE shared_circuits (
+                circuit text PRIMARY KEY,
+                failures integer NOT NULL,
+                opened_at timestamptz NOT NULL DEFAULT now(),
+                open_until timestamptz NOT NULL,
+                -- Library and reply codes only.
+                last_error text,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+            -- Attempts that failed on a shared endpoint: they do not use up the delivery's retries.
+            ALTER TABLE deliveries ADD COLUMN held_attempts integer NOT NULL DEFAULT 0;
+            -- Set just before a transfer starts, cleared with its outcome: left set, the delivery may have arrived.
+            ALTER TABLE deliveries ADD COLUMN sending_since timestamptz;
+            ALTER TABLE deliveries DROP CONSTRAINT deliveries_status_check;
+            ALTER TABLE deliveries ADD CONSTRAINT deliveries_status_check
+                CHECK (status IN ('pending', 'sent', 'failed', 'cancelled', 'unconfirmed'));
+            ALTER TABLE delivery_attempts DROP CONSTRAINT delivery_attempts_result_check;
+            ALTER TABLE delivery_attempts ADD CONSTRAINT delivery_attempts_result_check
+                CHECK (result IN ('sent', 'transient', 'permanent', 'unknown'));
             """),
     ]
 }

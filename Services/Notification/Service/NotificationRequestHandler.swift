@@ -44,14 +44,14 @@ struct NotificationRequestHandler: MessageHandler {
                 .json(String(decoding: body, as: UTF8.self)),
             ])
         let metadata: Logger.Metadata = [
-            "deliveryKey": "\(request.deliveryKey)", "caseId": "\(request.caseId?.uuidString ?? "-")",
-            "referralId": "\(request.referralId?.uuidString ?? "-")", "kind": "\(request.kind.rawValue)",
+            "deliveryKey": "\(request.deliveryKey)", "caseId": "\(request.caseId.map(ContractID.text) ?? "-")",
+            "referralId": "\(request.referralId.map(ContractID.text) ?? "-")", "kind": "\(request.kind.rawValue)",
         ]
         guard inserted == 1 else {
             logger.info("alert request already recorded", metadata: metadata)
             return .duplicate
         }
-        let targets = AudienceResolver.targets(for: request, in: try store.directory(on: connection))
+        let targets = AudienceResolver.targets(for: request, in: try store.directory(for: request, on: connection))
         let created = try store.createDeliveries(key: request.deliveryKey, targets: targets, dueAt: dueAt(for: request), on: connection)
         if targets.isEmpty {
             logger.warning("alert request reaches nobody: no active recipient for its audiences", metadata: metadata)

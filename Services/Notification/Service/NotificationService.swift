@@ -30,6 +30,15 @@ enum NotificationService {
             additionalServices: { context, configuration in
                 let (settings, templates) = configuration
                 return [makeWorker(schema: schema, settings: settings, templates: templates, context: context)]
+            },
+            readinessDetails: { context, configuration in
+                let circuits = CircuitStore(schema: schema)
+                let pool = context.pool
+                let relay = CircuitName.relay(configuration.0.smtp)
+                // Open circuits do not make the service unready: it holds their alerts.
+                return [ReadinessDetail(name: "openCircuits") {
+                    try? await pool.withConnection { connection in try circuits.open(relay: relay, on: connection).shared }
+                }]
             }
         )
     }

@@ -60,7 +60,11 @@ struct NotificationSettings: Sendable {
             maximumDelay: try environment.duration("NOTIFICATION_RETRY_MAX_DELAY", default: .seconds(3600)))
         circuit = CircuitBreakerPolicy(
             failureThreshold: try environment.int("NOTIFICATION_CIRCUIT_THRESHOLD", default: 5, range: 1...1000),
-            pause: try environment.duration("NOTIFICATION_CIRCUIT_PAUSE", default: .seconds(600)))
+            pause: try environment.duration("NOTIFICATION_CIRCUIT_PAUSE", default: .seconds(600)),
+            firstProbeDelay: try environment.duration(
+                "NOTIFICATION_PROBE_FIRST_DELAY", default: .seconds(2), range: .milliseconds(100) ... .seconds(3600)),
+            probeInterval: try environment.duration(
+                "NOTIFICATION_PROBE_INTERVAL", default: .seconds(30), range: .milliseconds(100) ... .seconds(3600)))
         pollInterval = try environment.duration("NOTIFICATION_POLL_INTERVAL", default: .seconds(1), range: .milliseconds(10) ... .seconds(60))
         batchSize = try environment.int("NOTIFICATION_BATCH_SIZE", default: 8, range: 1...200)
         lease = try environment.duration("NOTIFICATION_LEASE", default: .seconds(300), range: .seconds(60) ... .seconds(3600))

@@ -30,10 +30,10 @@ struct CaseEventHandler: MessageHandler {
             guard try store.storeCase(event, body: delivery.body, on: connection) else { return .duplicate }
             if event.awaitingConsent {
                 guard try store.takeEarlyRelease(event.caseId, on: connection), let held = try store.releaseCase(event.caseId, on: connection) else {
-                    logger.info("case held awaiting consent; no referral issued", metadata: ["caseId": "\(event.caseId)"])
+                    logger.info("case held awaiting consent; no referral issued", metadata: ["caseId": "\(ContractID.text(event.caseId))"])
                     return .applied
                 }
-                logger.info("consent was released before the case arrived; issuing referrals", metadata: ["caseId": "\(event.caseId)"])
+                logger.info("consent was released before the case arrived; issuing referrals", metadata: ["caseId": "\(ContractID.text(event.caseId))"])
                 try issueReferrals(for: held, on: connection)
                 return .applied
             }
@@ -45,10 +45,10 @@ struct CaseEventHandler: MessageHandler {
                 guard try store.caseExists(event.caseId, on: connection) else {
                     // Its case-opened event is still on the way (a redelivery reordered them).
                     try store.recordEarlyRelease(event.caseId, on: connection)
-                    logger.info("consent release before its case; kept until the case arrives", metadata: ["caseId": "\(event.caseId)"])
+                    logger.info("consent release before its case; kept until the case arrives", metadata: ["caseId": "\(ContractID.text(event.caseId))"])
                     return .applied
                 }
-                logger.info("consent release for a case not held; nothing to issue", metadata: ["caseId": "\(event.caseId)"])
+                logger.info("consent release for a case not held; nothing to issue", metadata: ["caseId": "\(ContractID.text(event.caseId))"])
                 return .duplicate
             }
             try issueReferrals(for: held, on: connection)
@@ -67,7 +67,7 @@ struct CaseEventHandler: MessageHandler {
             try outbox.enqueue(
                 OutgoingMessage(
                     exchange: ExchangeName.referrals, routingKey: message.agency,
-                    properties: .persistentJSON(messageId: "referral:\(message.referralId)", type: MessageType.referral),
+                    properties: .persistentJSON(messageId: "referral:\(ContractID.text(message.referralId))", type: MessageType.referral),
                     body: try ContractCoding.encode(message)),
                 on: connection)
             let issued = ReferralEvent(
@@ -76,12 +76,12 @@ struct CaseEventHandler: MessageHandler {
             try outbox.enqueue(
                 OutgoingMessage(
                     exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.referral(.issued),
-                    properties: .persistentJSON(messageId: "referral-issued:\(message.referralId)", type: MessageType.referralEvent),
+                    properties: .persistentJSON(messageId: "referral-issued:\(ContractID.text(message.referralId))", type: MessageType.referralEvent),
                     body: try ContractCoding.encode(issued)),
                 on: connection)
             Counter(label: "referrals_issued_total", dimensions: [("agency", message.agency)]).increment()
             logger.info("referral issued", metadata: [
-                "caseId": "\(event.caseId)", "referralId": "\(message.referralId)", "agency": "\(message.agency)",
+                "caseId": "\(ContractID.text(event.caseId))", "referralId": "\(ContractID.text(message.referralId))", "agency": "\(message.agency)",
             ])
         }
     }

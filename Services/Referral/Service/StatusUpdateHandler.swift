@@ -34,21 +34,21 @@ struct StatusUpdateHandler: MessageHandler {
         }
         guard let referral = try store.referral(update.referralId, on: connection) else {
             return try refuse(
-                delivery, .unknownReferral, "referralId: matches no referral", referralId: update.referralId.uuidString, on: connection)
+                delivery, .unknownReferral, "referralId: matches no referral", referralId: ContractID.text(update.referralId), on: connection)
         }
         guard referral.agency == agency else {
             return try refuse(
                 delivery, .wrongAgency, "referralId: the referral belongs to another agency",
-                referralId: update.referralId.uuidString, on: connection)
+                referralId: ContractID.text(update.referralId), on: connection)
         }
         switch ReferralStatus.decide(current: referral.status, update: update) {
         case .duplicate:
             logger.info("repeated status update; nothing changes", metadata: [
-                "referralId": "\(referral.referralId)", "caseId": "\(referral.caseId)", "status": "\(update.status.rawValue)",
+                "referralId": "\(ContractID.text(referral.referralId))", "caseId": "\(ContractID.text(referral.caseId))", "status": "\(update.status.rawValue)",
             ])
             return .duplicate
         case .refuse(let reason, let detail):
-            return try refuse(delivery, reason, detail, referralId: update.referralId.uuidString, on: connection)
+            return try refuse(delivery, reason, detail, referralId: ContractID.text(update.referralId), on: connection)
         case .apply:
             try store.updateStatus(referral, to: update, actor: userId, messageId: messageId, on: connection)
             let event = ReferralEvent(
@@ -58,12 +58,12 @@ struct StatusUpdateHandler: MessageHandler {
                 OutgoingMessage(
                     exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.referral(event.kind),
                     properties: .persistentJSON(
-                        messageId: "referral-\(event.kind.rawValue):\(referral.referralId)", type: MessageType.referralEvent),
+                        messageId: "referral-\(event.kind.rawValue):\(ContractID.text(referral.referralId))", type: MessageType.referralEvent),
                     body: try ContractCoding.encode(event)),
                 on: connection)
             Counter(label: "referral_status_updates_total", dimensions: [("status", update.status.rawValue), ("result", "applied")]).increment()
             logger.info("referral status changed", metadata: [
-                "referralId": "\(referral.referralId)", "caseId": "\(referral.caseId)",
+                "referralId": "\(ContractID.text(referral.referralId))", "caseId": "\(ContractID.text(referral.caseId))",
                 "from": "\(referral.status.rawValue)", "to": "\(update.status.rawValue)", "agency": "\(agency)",
             ])
             return .applied

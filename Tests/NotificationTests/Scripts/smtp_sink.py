@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """A minimal SMTP server for tests: saves each accepted message as JSON in a folder.
 
-Usage: smtp_sink.py --port N --dir OUT [--reject-prefix PREFIX]
-Recipients whose address starts with PREFIX are refused with 550 (a permanent failure).
+Usage: smtp_sink.py --port N --dir OUT [--reject-prefix PREFIX] [--defer-prefix PREFIX] [--refuse-greeting]
+                    [--message-reply CODE]
+Recipients whose address starts with the reject prefix are refused with 550 (a permanent
+failure), those with the defer prefix with 450 (a temporary one). --refuse-greeting greets
+with 554 and closes (a relay that refuses service). --message-reply answers the end of
+every message with CODE instead of accepting it.
 Writes OUT/ready once listening. Listens on 127.0.0.1 only.
 """
 import argparse
@@ -22,6 +26,9 @@ class Handler(socketserver.StreamRequestHandler):
         self.wfile.flush()
 
     def handle(self):
+        if self.server.refuse_greeting:
+            self.reply("554 5.3.2 no service")
+            return
         self.reply("220 localhost test sink")
         mail_from, rcpt_to = None, []
         while True:
@@ -39,6 +46,8 @@ class Handler(socketserver.StreamRequestHandler):
                 address = line[8:].strip().strip("<>")
                 if self.server.reject_prefix and address.startswith(self.server.reject_prefix):
                     self.reply("550 5.1.1 mailbox unavailable")
+                elif self.server.defer_prefix and address.startswith(self.server.defer_prefix):
+                    self.reply("450 4.2.1 mailbox busy")
                 else:
                     rcpt_to.append(address)
                     self.reply("250 OK")
@@ -55,6 +64,9 @@ class Handler(socketserver.StreamRequestHandler):
                     if data.startswith(b".."):
                         data = data[1:]
                     lines.append(data)
+                if self.server.message_reply:
+                    self.reply("%d refused by the test" % self.server.message_reply)
+                    continue
                 self.save(mail_from, rcpt_to, b"".join(lines))
                 self.reply("250 OK queued")
             elif verb == "RSET":
@@ -74,9 +86,17 @@ class Handler(socketserver.StreamRequestHandler):
             "mailFrom": mail_from,
             "rcptTo": rcpt_to,
             "subject": str(message["subject"]),
-            "body": message.get_content(),
+            "body": "" if message.is_multipart() else message.get_content(),
             "messageId": str(message["message-id"]),
+            "references": str(message["references"] or ""),
+            "inReplyTo": str(message["in-reply-to"] or ""),
+            "contentType": message.get_content_type(),
+            "raw": raw.decode("utf-8", "replace"),
         }
+        if message.is_multipart():
+            parts = {part.get_content_type(): part.get_content() for part in message.walk() if not part.is_multipart()}
+            record["body"] = parts.get("text/plain", "")
+            record["html"] = parts.get("text/html", "")
         name = os.path.join(self.server.out, "%s.json" % uuid.uuid4())
         with open(name + ".tmp", "w", encoding="utf-8") as handle:
             json.dump(record, handle, ensure_ascii=False)
@@ -95,9 +115,14 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
     parser.add_argument("--reject-prefix", default="")
+    parser.add_argument("--defer-prefix", default="")
+    parser.add_argument("--refuse-greeting", action="store_true")
+    parser.add_argument("--message-reply", type=int, default=0)
     args = parser.parse_args()
     server = Server(("127.0.0.1", args.port), Handler)
     server.out, server.reject_prefix = args.dir, args.reject_prefix
+    server.defer_prefix, server.refuse_greeting = args.defer_prefix, args.refuse_greeting
+    server.message_reply = args.message_reply
     with open(os.path.join(args.dir, "ready"), "w") as handle:
         handle.write(str(args.port))
     server.serve_forever()
