@@ -15,12 +15,18 @@ enum BrokerFailure {
             return CommandFailure(permission: "the broker refused \(doing) (403 \(text)): check the account's permissions")
         case .brokerClosed(404, let text, _):
             return CommandFailure(notFound: "\(doing): \(text) (has the service that declares it run on this vhost?)")
+        case .authenticationFailed:
+            return loginRefused(doing)
         case .connectFailed(let stage, let reason) where stage.contains("login") || reason.contains("ACCESS_REFUSED") || reason.contains("403"):
-            return CommandFailure(permission: "the broker refused the login while \(doing): check the URL's user and password (a disabled account cannot log in)")
-        case .connectFailed, .connectionLost, .closed:
+            return loginRefused(doing)
+        case .connectFailed, .connectionLost, .closed, .brokerBlocked, .confirmTimedOut, .cancelled:
             return CommandFailure(unavailable: "\(doing): \(error)")
         case .brokerClosed:
             return CommandFailure(description: "\(doing): \(error)", code: 1)
         }
+    }
+
+    private static func loginRefused(_ doing: String) -> CommandFailure {
+        CommandFailure(permission: "the broker refused the login while \(doing): check the URL's user and password (a disabled account cannot log in)")
     }
 }

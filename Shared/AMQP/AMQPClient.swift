@@ -6,7 +6,7 @@ import Logging
 ///
 /// Publishing after a lost connection may publish a message twice; receivers deduplicate
 /// on `message_id`. Nothing unconfirmed is reported as published.
-public actor AMQPClient {
+public actor AMQPClient: MessagePublisher {
     public nonisolated let configuration: AMQPConfiguration
     public nonisolated let topology: Topology
     private let logger: Logger
@@ -15,6 +15,10 @@ public actor AMQPClient {
     private var connecting: Task<AMQPConnection, any Error>?
     private var closed = false
     private var subscriptions: [AMQPSubscription] = []
+    /// Failed connects in a row: kept across attempts, so that a caller giving up and
+    /// another starting anew does not restart the backoff at its shortest pause.
+    private var connectFailures = 0
+    private var lastConnectError: AMQPError?
 
     public init(configuration: AMQPConfiguration, topology: Topology = Topology(), logger: Logger, backoff: Backoff = Backoff()) {
         self.configuration = configuration
@@ -30,6 +34,18 @@ public actor AMQPClient {
         if let current, current.isOpen { return true }
         _ = sharedAttempt()
         return false
+    }
+
+    /// How the connection stands, for `/readyz`; like `isConnected`, starts a connect
+    /// attempt when there is no connection and does not wait for it.
+    public func condition() -> BrokerCondition {
+        if let current, current.isOpen { return current.isBlocked ? .blocked : .open }
+        _ = sharedAttempt()
+        switch lastConnectError {
+        case .authenticationFailed(let user, _): return .authenticationFailed(user: user)
+        case let error?: return .disconnected(reason: error.description)
+        case nil: return .disconnected(reason: nil)
+        }
     }
 
     /// The open connection, connecting (with backoff, until it succeeds or the client is
@@ -73,39 +89,78 @@ public actor AMQPClient {
     }
 
     private func connectWithBackoff() async throws -> AMQPConnection {
-        var attempt = 0
         while true {
             if closed { throw AMQPError.closed }
             do {
                 let connection = try await AMQPConnection.connect(configuration, topology: topology, logger: logger)
-                if attempt > 0 { logger.info("amqp reconnected", metadata: ["broker": "\(configuration)", "attempts": "\(attempt + 1)"]) }
+                if connectFailures > 0 {
+                    logger.info("amqp reconnected", metadata: ["broker": "\(configuration)", "attempts": "\(connectFailures + 1)"])
+                }
+                connectFailures = 0
+                lastConnectError = nil
                 return connection
             } catch let error as AMQPError {
                 if case .configuration = error { throw error }
-                let delay = backoff.delay(attempt: attempt)
-                logger.warning("amqp connect failed; retrying", metadata: [
-                    "broker": "\(configuration)", "error": "\(error)", "retryIn": "\(delay)",
-                ])
-                attempt += 1
+                lastConnectError = error
+                let delay = backoff.delay(attempt: connectFailures)
+                connectFailures += 1
+                let metadata: Logger.Metadata = [
+                    "broker": "\(configuration)", "error": "\(error)", "attempt": "\(connectFailures)", "retryIn": "\(delay)",
+                ]
+                if case .authenticationFailed = error {
+                    logger.error("amqp authentication failed; check the broker user and password; retrying", metadata: metadata)
+                } else {
+                    logger.warning("amqp connect failed; retrying", metadata: metadata)
+                }
                 do { try await Task.sleep(for: delay) } catch { throw closed ? AMQPError.closed : error }
             }
         }
     }
 
-    /// Publishes and waits for every confirm, reconnecting and publishing again when the
-    /// connection fails before the confirms arrive.
+    /// Publishes and says what became of each message. When the connection fails before
+    /// some confirms arrive, only those messages are published again on a new connection;
+    /// the confirmed ones are not. A message the broker closed the channel over is
+    /// `.refused`, and the rest of its batch is published again without it. A message not confirmed within the configuration's
+    /// `publishTimeout` (the broker blocking publishers, typically), or when the caller is
+    /// cancelled, is reported `.unconfirmed` and left to the caller.
+    ///
+    /// Throws only when nothing could be attempted: the client is closed, or the caller was
+    /// cancelled while the first connection was being made.
     public func publish(_ messages: [OutgoingMessage]) async throws -> [PublishOutcome] {
+        var outcomes = [PublishOutcome?](repeating: nil, count: messages.count)
+        var remaining = Array(messages.indices)
         var attempt = 0
         while true {
-            let connection = try await connection()
+            let connection: AMQPConnection
             do {
-                return try await connection.publish(messages)
-            } catch let error as AMQPError where error.isRetryable {
-                logger.warning("amqp publish interrupted; publishing again", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
-                if current === connection { current = nil }
-                try await Task.sleep(for: backoff.delay(attempt: attempt))
-                attempt += 1
+                connection = try await self.connection()
+            } catch {
+                guard attempt > 0 else { throw error }
+                let reason = (error as? AMQPError) ?? .cancelled
+                return outcomes.map { $0 ?? .unconfirmed(reason) }
             }
+            let results = await connection.publishEach(remaining.map { messages[$0] })
+            var again: [Int] = []
+            var interruption: AMQPError?
+            // With the message the broker refused set apart, the rest of the batch can go again.
+            let culpritFound = results.contains { if case .refused = $0 { true } else { false } }
+            for (index, result) in zip(remaining, results) {
+                outcomes[index] = result
+                if case .unconfirmed(let error) = result, error.isRetryable || culpritFound {
+                    again.append(index)
+                    interruption = error
+                }
+            }
+            guard let interruption, !Task.isCancelled else { return outcomes.map { $0 ?? .unconfirmed(.cancelled) } }
+            logger.warning("amqp publish interrupted; publishing the unconfirmed again", metadata: [
+                "error": "\(interruption)", "unconfirmed": "\(again.count)", "messages": "\(messages.count)",
+            ])
+            if current === connection, !connection.isOpen { current = nil }
+            do { try await Task.sleep(for: backoff.delay(attempt: attempt)) } catch {
+                return outcomes.map { $0 ?? .unconfirmed(.cancelled) }
+            }
+            attempt += 1
+            remaining = again
         }
     }
 

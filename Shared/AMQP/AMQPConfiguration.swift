@@ -62,7 +62,16 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     /// Shown in the broker's management UI, to tell connections apart.
     public var connectionName: String
     /// Kept at the library default: a tiny frame_max is a known crash trigger.
-    public var frameMax: Int = 131_072
+    public var frameMax: Int = AMQPConfiguration.defaultFrameMax
+    /// How long a publish waits for its confirms (e.g. while the broker blocks publishers
+    /// on a memory or disk alarm) before its unanswered messages count as unconfirmed.
+    public var publishTimeout: Duration = .seconds(30)
+    /// The broker's `max_message_size` (bytes of body): a larger message is refused by the
+    /// client as unencodable instead of making the broker close the channel mid-batch.
+    public var maxMessageSize: Int = 1_048_576
+
+    /// rabbitmq-c's and RabbitMQ's default frame size.
+    public static let defaultFrameMax = 131_072
 
     public init(
         host: String = "127.0.0.1", port: Int = 5672, virtualHost: String = "/", user: String, password: String,

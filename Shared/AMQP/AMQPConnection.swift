@@ -32,13 +32,49 @@ public final class AMQPConnection: Sendable {
         try await loop.perform { loop in try loop.declareExclusiveQueue() }
     }
 
+    /// Whether the broker has blocked this connection (memory or disk alarm); known once
+    /// a publish meets the alarm.
+    public var isBlocked: Bool { loop.isBlocked }
+
     /// Publishes the messages (in order) and waits until the broker has confirmed,
-    /// returned or nacked each one. Throws `AMQPError` when the connection fails first:
-    /// then none of the batch is known to be confirmed.
+    /// returned or nacked each one. Throws `AMQPError` when the broker closed the channel
+    /// over one of them, or when any got no answer (the connection failed, the time limit
+    /// passed or the caller was cancelled).
     public func publish(_ messages: [OutgoingMessage]) async throws -> [PublishOutcome] {
-        try await withCheckedThrowingContinuation { continuation in
-            let accepted = loop.enqueue { loop in loop.startPublish(messages, continuation: continuation) }
-            if !accepted { continuation.resume(throwing: AMQPError.closed) }
+        let outcomes = await publishEach(messages)
+        for outcome in outcomes {
+            if case .refused(let code, let text) = outcome { throw AMQPError.brokerClosed(code: code, text: text, context: "publishing") }
+        }
+        for outcome in outcomes {
+            if case .unconfirmed(let error) = outcome { throw error }
+        }
+        return outcomes
+    }
+
+    /// Publishes the messages (in order) and says what became of each one. A message the
+    /// client cannot encode is `.unencodable` and does not disturb the others. A message
+    /// without an answer from the broker within `configuration.publishTimeout` (typically
+    /// while the broker blocks publishers), when the connection fails, or when the caller is
+    /// cancelled, is `.unconfirmed`; the answers received until then stand.
+    public func publishEach(_ messages: [OutgoingMessage]) async -> [PublishOutcome] {
+        guard !messages.isEmpty else { return [] }
+        let loop = loop
+        let waiter = PublishWaiter(count: messages.count)
+        let limit = loop.configuration.publishTimeout
+        // The limit is kept off the connection's thread, which a blocked socket may hold.
+        let timer = Task {
+            do { try await Task.sleep(for: limit) } catch { return }
+            let seconds = Int(limit.components.seconds)
+            waiter.expire(loop.isBlocked ? .brokerBlocked(waitedSeconds: seconds) : .confirmTimedOut(waitedSeconds: seconds))
+        }
+        defer { timer.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiter.install(continuation)
+                if !loop.enqueue({ loop in loop.startPublish(messages, waiter: waiter) }) { waiter.expire(.closed) }
+            }
+        } onCancel: {
+            waiter.expire(.cancelled)
         }
     }
 

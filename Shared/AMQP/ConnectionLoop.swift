@@ -28,19 +28,8 @@ final class ConnectionLoop: @unchecked Sendable {
         var batch: Int
         var index: Int
         var messageId: String
+        var exchange: String
         var returned: PublishOutcome?
-    }
-
-    private final class Batch {
-        var outcomes: [PublishOutcome?]
-        var remaining: Int
-        let continuation: CheckedContinuation<[PublishOutcome], any Error>
-
-        init(count: Int, continuation: CheckedContinuation<[PublishOutcome], any Error>) {
-            outcomes = Array(repeating: nil, count: count)
-            remaining = count
-            self.continuation = continuation
-        }
     }
 
     static let channel: amqp_channel_t = 1
@@ -52,6 +41,7 @@ final class ConnectionLoop: @unchecked Sendable {
     private let wakeDescriptor: Int32
     private let wakeWriteDescriptor: Int32
     private let isAliveFlag = Atomic<Bool>(true)
+    private let isBlockedFlag = Atomic<Bool>(false)
 
     // Thread-confined state.
     private var state: amqp_connection_state_t?
@@ -60,10 +50,12 @@ final class ConnectionLoop: @unchecked Sendable {
     private var pending: [UInt64: PendingPublish] = [:]
     /// Unconfirmed publishes by message id ("" for none): a return names only the id.
     private var sequencesByMessageId: [String: [UInt64]] = [:]
-    private var batches: [Int: Batch] = [:]
+    private var batches: [Int: PublishWaiter] = [:]
     private var nextBatch = 0
     private var blocked = false
     private var waitingWhileBlocked: [(messages: [OutgoingMessage], batch: Int)] = []
+    /// Whether login and channel setup succeeded: a failed connect is reported by its caller.
+    private var opened = false
     private var consumers: [String: AsyncThrowingStream<Delivery, any Error>.Continuation] = [:]
 
     init(configuration: AMQPConfiguration, logger: Logger) {
@@ -87,6 +79,10 @@ final class ConnectionLoop: @unchecked Sendable {
 
     /// False once the connection failed or was closed; it never comes back.
     var isAlive: Bool { isAliveFlag.load(ordering: .acquiring) }
+
+    /// Whether the broker has blocked this connection (a memory or disk alarm). Known
+    /// once a publish meets the alarm: the broker says so only to publishing connections.
+    var isBlocked: Bool { isBlockedFlag.load(ordering: .acquiring) }
 
     // MARK: Handing work to the thread
 
@@ -202,11 +198,22 @@ final class ConnectionLoop: @unchecked Sendable {
         let login = reintegration_amqp_login_plain(
             state, configuration.virtualHost, 1, Int32(configuration.frameMax), Int32(configuration.heartbeatSeconds),
             configuration.connectionName, configuration.user, configuration.password)
+        if login.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION, login.reply.id == Method.connectionClose {
+            // The broker says why only because the client announces authentication_failure_close.
+            let close = login.reply.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
+            if close.reply_code == 403 {
+                let reason = "\(close.reply_code) \(close.reply_text.string)"
+                var ok = amqp_connection_close_ok_t(dummy: 0)
+                _ = amqp_send_method(state, 0, Method.connectionCloseOk, &ok)
+                throw AMQPError.authenticationFailed(user: configuration.user, reason: reason)
+            }
+        }
         try check(login, context: "login as \(configuration.user) to vhost \(configuration.virtualHost)", stage: "login")
         _ = amqp_channel_open(state, Self.channel)
         try check(amqp_get_rpc_reply(state), context: "channel.open", stage: "channel")
         _ = amqp_confirm_select(state, Self.channel)
         try check(amqp_get_rpc_reply(state), context: "confirm.select", stage: "channel")
+        opened = true
         logger.debug("amqp connection open", metadata: ["broker": "\(configuration)"])
     }
 
@@ -380,18 +387,20 @@ final class ConnectionLoop: @unchecked Sendable {
                 _ = amqp_channel_close(state, Self.channel, Int32(AMQP_REPLY_SUCCESS))
                 _ = amqp_connection_close(state, Int32(AMQP_REPLY_SUCCESS))
                 logger.debug("amqp connection closed", metadata: ["broker": "\(configuration)"])
-            } else {
+            } else if opened {
                 logger.warning("amqp connection failed", metadata: ["broker": "\(configuration)", "error": "\(error)"])
             }
             amqp_destroy_connection(state)
             self.state = nil
         }
+        blame(error)
         let waiting = batches
         batches.removeAll()
         pending.removeAll()
         sequencesByMessageId.removeAll()
         waitingWhileBlocked.removeAll()
-        for batch in waiting.values { batch.continuation.resume(throwing: error) }
+        // Answers already received stand; the rest are unknown and may be published again.
+        for waiter in waiting.values { waiter.expire(error) }
         let streams = consumers
         consumers.removeAll()
         for stream in streams.values {
@@ -399,23 +408,38 @@ final class ConnectionLoop: @unchecked Sendable {
         }
     }
 
+    /// When the broker closed the channel over a publish (a missing exchange, refused
+    /// access), tells that message's caller so: the first unconfirmed publish to the exchange
+    /// the broker names. The others of its batch can then be published again without it.
+    private func blame(_ error: AMQPError) {
+        guard case .brokerClosed(let code, let text, _) = error, [403, 404, 406].contains(code) else { return }
+        let named = { (exchange: String) in text.contains("exchange '\(exchange.isEmpty ? "amq.default" : exchange)'") }
+        guard let (_, culprit) = pending.sorted(by: { $0.key < $1.key }).first(where: { named($0.value.exchange) }),
+              let waiter = batches[culprit.batch]
+        else { return }
+        waiter.resolve(culprit.index, .refused(code: code, text: text))
+    }
+
     // MARK: Publishing with confirms
 
-    /// Publishes `messages` and resumes `continuation` once the broker confirmed,
-    /// returned or nacked every one of them (or the connection failed).
-    func startPublish(_ messages: [OutgoingMessage], continuation: CheckedContinuation<[PublishOutcome], any Error>) {
+    /// Publishes `messages` and tells `waiter` what the broker said about each one: confirmed,
+    /// returned or nacked (or unencodable, when the client could not build its frames).
+    func startPublish(_ messages: [OutgoingMessage], waiter: PublishWaiter) {
         if let failure {
-            continuation.resume(throwing: failure)
+            waiter.expire(failure)
             return
         }
-        guard !messages.isEmpty else {
-            continuation.resume(returning: [])
-            return
-        }
+        guard !waiter.isAnswered else { return }
         let batchNumber = nextBatch
         nextBatch += 1
-        batches[batchNumber] = Batch(count: messages.count, continuation: continuation)
+        batches[batchNumber] = waiter
         if blocked {
+            // Batches whose callers gave up are not kept until the alarm ends.
+            waitingWhileBlocked.removeAll { entry in
+                guard batches[entry.batch]?.isAnswered ?? true else { return false }
+                batches.removeValue(forKey: entry.batch)
+                return true
+            }
             // Publishing on a blocked connection would block this thread indefinitely.
             waitingWhileBlocked.append((messages, batchNumber))
             return
@@ -424,11 +448,27 @@ final class ConnectionLoop: @unchecked Sendable {
     }
 
     private func send(_ messages: [OutgoingMessage], batch: Int) {
-        guard let state else { return }
+        guard let state, let waiter = batches[batch] else { return }
+        // Timed out or cancelled while the connection was blocked: nothing left to send.
+        guard !waiter.isAnswered else {
+            batches.removeValue(forKey: batch)
+            return
+        }
+        let frameMax = Int(amqp_get_frame_max(state))
         for (index, message) in messages.enumerated() {
             let arena = CArena()
             let sequence = nextSequence
             var properties = Self.cProperties(message.properties, arena: arena)
+            // Checked first: a header frame that fails to encode after its method frame
+            // went out would make the broker close the connection, and the batch with it.
+            if let problem = Self.encodingProblem(message, properties: &properties, frameMax: frameMax)
+                ?? Self.sizeProblem(message, maxMessageSize: configuration.maxMessageSize) {
+                logger.debug("amqp message cannot be encoded; not sent", metadata: [
+                    "messageId": "\(message.properties.messageId ?? "-")", "reason": "\(problem)",
+                ])
+                resolveUnsent(batch: batch, index: index, outcome: .unencodable(reason: problem))
+                continue
+            }
             let status = amqp_basic_publish(
                 state, Self.channel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
                 message.mandatory ? 1 : 0, 0, &properties, arena.bytes(message.body))
@@ -439,9 +479,37 @@ final class ConnectionLoop: @unchecked Sendable {
             nextSequence += 1
             // Returns are matched by message id, those without one among themselves ("").
             let messageId = message.properties.messageId ?? ""
-            pending[sequence] = PendingPublish(batch: batch, index: index, messageId: messageId)
+            pending[sequence] = PendingPublish(batch: batch, index: index, messageId: messageId, exchange: message.exchange)
             sequencesByMessageId[messageId, default: []].append(sequence)
         }
+    }
+
+    private func resolveUnsent(batch: Int, index: Int, outcome: PublishOutcome) {
+        guard let waiter = batches[batch] else { return }
+        waiter.resolve(index, outcome)
+        if waiter.isAnswered { batches.removeValue(forKey: batch) }
+    }
+
+    /// Why the broker would refuse the message's size (closing the channel), or nil.
+    static func sizeProblem(_ message: OutgoingMessage, maxMessageSize: Int) -> String? {
+        guard message.body.count > maxMessageSize else { return nil }
+        return "its body of \(message.body.count) bytes is over the broker's max_message_size of \(maxMessageSize)"
+    }
+
+    /// Why the message cannot be put into frames of `frameMax` bytes, or nil.
+    static func encodingProblem(_ message: OutgoingMessage, properties: inout amqp_basic_properties_t, frameMax: Int) -> String? {
+        if message.exchange.utf8.count > 255 { return "the exchange name is longer than 255 bytes" }
+        if message.routingKey.utf8.count > 255 { return "the routing key is longer than 255 bytes" }
+        // The header frame: 7 bytes of frame header, 12 of class, weight and body size, the end octet.
+        let room = frameMax - 20
+        guard room > 0 else { return "frame_max \(frameMax) is too small" }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: room, alignment: 8)
+        defer { buffer.deallocate() }
+        let encoded = withUnsafeMutablePointer(to: &properties) { pointer in
+            amqp_encode_properties(UInt16(AMQP_BASIC_CLASS), pointer, amqp_bytes_t(len: room, bytes: buffer))
+        }
+        guard encoded < 0 else { return nil }
+        return "its properties and headers do not fit in one \(frameMax)-byte frame (\(statusText(encoded)))"
     }
 
     private func resolve(sequence: UInt64, multiple: Bool, outcome: PublishOutcome) {
@@ -452,14 +520,10 @@ final class ConnectionLoop: @unchecked Sendable {
                 sequences.removeAll { $0 == sequence }
                 sequencesByMessageId[entry.messageId] = sequences.isEmpty ? nil : sequences
             }
-            guard let batch = batches[entry.batch] else { continue }
+            guard let waiter = batches[entry.batch] else { continue }
             // A returned message is still acked afterwards; the return is what counts.
-            batch.outcomes[entry.index] = outcome == .confirmed ? (entry.returned ?? .confirmed) : outcome
-            batch.remaining -= 1
-            if batch.remaining == 0 {
-                batches.removeValue(forKey: entry.batch)
-                batch.continuation.resume(returning: batch.outcomes.map { $0 ?? .nacked })
-            }
+            waiter.resolve(entry.index, outcome == .confirmed ? (entry.returned ?? .confirmed) : outcome)
+            if waiter.isAnswered { batches.removeValue(forKey: entry.batch) }
         }
     }
 
@@ -627,9 +691,11 @@ final class ConnectionLoop: @unchecked Sendable {
             }
         case Method.connectionBlocked:
             blocked = true
+            isBlockedFlag.store(true, ordering: .releasing)
             logger.warning("amqp connection blocked by the broker (resource alarm)", metadata: ["broker": "\(configuration)"])
         case Method.connectionUnblocked:
             blocked = false
+            isBlockedFlag.store(false, ordering: .releasing)
             logger.info("amqp connection unblocked", metadata: ["broker": "\(configuration)"])
             let waiting = waitingWhileBlocked
             waitingWhileBlocked.removeAll()

@@ -10,7 +10,9 @@
 
 // amqp_login_with_properties is variadic, which Swift cannot call: this shim fixes the
 // SASL PLAIN arguments and announces the capabilities the client handles
-// (connection.blocked, consumer cancel notifications, publisher confirms).
+// (connection.blocked, consumer cancel notifications, publisher confirms) and asks the
+// broker to say when a login is refused (authentication_failure_close) instead of just
+// dropping the socket.
 static inline amqp_rpc_reply_t reintegration_amqp_login_plain(
     amqp_connection_state_t state,
     const char *vhost,
@@ -21,7 +23,7 @@ static inline amqp_rpc_reply_t reintegration_amqp_login_plain(
     const char *user,
     const char *password)
 {
-    amqp_table_entry_t capability_entries[4];
+    amqp_table_entry_t capability_entries[5];
     capability_entries[0].key = amqp_cstring_bytes("connection.blocked");
     capability_entries[0].value.kind = AMQP_FIELD_KIND_BOOLEAN;
     capability_entries[0].value.value.boolean = 1;
@@ -34,11 +36,14 @@ static inline amqp_rpc_reply_t reintegration_amqp_login_plain(
     capability_entries[3].key = amqp_cstring_bytes("basic.nack");
     capability_entries[3].value.kind = AMQP_FIELD_KIND_BOOLEAN;
     capability_entries[3].value.value.boolean = 1;
+    capability_entries[4].key = amqp_cstring_bytes("authentication_failure_close");
+    capability_entries[4].value.kind = AMQP_FIELD_KIND_BOOLEAN;
+    capability_entries[4].value.value.boolean = 1;
 
     amqp_table_entry_t property_entries[2];
     property_entries[0].key = amqp_cstring_bytes("capabilities");
     property_entries[0].value.kind = AMQP_FIELD_KIND_TABLE;
-    property_entries[0].value.value.table.num_entries = 4;
+    property_entries[0].value.value.table.num_entries = 5;
     property_entries[0].value.value.table.entries = capability_entries;
     property_entries[1].key = amqp_cstring_bytes("connection_name");
     property_entries[1].value.kind = AMQP_FIELD_KIND_UTF8;

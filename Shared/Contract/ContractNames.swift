@@ -88,6 +88,10 @@ public enum RejectionHeader {
     /// On an operator's replay of an SMS system's record: that system's account name. Trusted
     /// only when the broker-validated `user_id` is an operator's.
     public static let onBehalfOf = "x-on-behalf-of"
+    /// On a copy whose body was cut to its first 64 KiB: the original body's size in bytes.
+    public static let originalSize = "x-original-size"
+    /// On a copy without the original headers (too large to re-send): how many were dropped.
+    public static let originalHeadersDropped = "x-original-headers-dropped"
 }
 
 /// Routing keys on `intake.rejected`.

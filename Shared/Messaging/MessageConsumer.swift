@@ -158,7 +158,8 @@ public final class MessageConsumer: Service, Sendable {
             extraHeaders: [
                 "x-original-exchange": .string(delivery.exchange), "x-original-routing-key": .string(delivery.routingKey),
                 "x-delivery-attempts": .int(Int64(attempt)),
-            ])
+            ],
+            bodyLimit: nil)
         do {
             let outcome = try await publisher.publish([message])
             if outcome == [.confirmed] {

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Postgres
 import ServiceLifecycle
+import Synchronization
 
 /// Publishes a service's outbox with publisher confirms and marks what the broker took.
 ///
@@ -12,6 +13,11 @@ import ServiceLifecycle
 /// leased with `FOR UPDATE SKIP LOCKED`, so several instances share the work; a lease
 /// left by a crashed instance expires and the rows are published again (receivers
 /// deduplicate on `message_id`). On graceful shutdown it flushes what is pending.
+///
+/// Each row is settled on its own: the confirmed are marked published even when others
+/// of the batch failed; the unconfirmed and the refused (a full queue nacks) are retried
+/// with backoff, without holding up rows to other destinations; a row the client cannot
+/// encode is set aside for good (`claimed_until` infinity, with the reason in `last_error`).
 public final class OutboxRelay: Service, Sendable {
     public struct Settings: Sendable {
         public var batchSize = 200
@@ -25,16 +31,21 @@ public final class OutboxRelay: Service, Sendable {
     private let outbox: Outbox
     private let pool: PostgresPool
     private let listenerConfiguration: PostgresConfiguration
-    private let publisher: AMQPClient
+    private let publisher: any MessagePublisher
     private let logger: Logger
     private let settings: Settings
     private let wake = WakeSignal()
+    private let metrics: any MetricsFactory
     private let published: Counter
     private let retried: Counter
+    private let unencodable: Counter
+    /// Destinations whose queue refused a publish (nacked: full, with `reject-publish`),
+    /// with when it last did; forgotten at the next confirm there.
+    private let refusals = Mutex<[OutboxDestination: ContinuousClock.Instant]>([:])
 
     public init(
-        outbox: Outbox, pool: PostgresPool, listenerConfiguration: PostgresConfiguration, publisher: AMQPClient,
-        logger: Logger, settings: Settings = Settings()
+        outbox: Outbox, pool: PostgresPool, listenerConfiguration: PostgresConfiguration, publisher: any MessagePublisher,
+        logger: Logger, settings: Settings = Settings(), metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.outbox = outbox
         self.pool = pool
@@ -42,8 +53,19 @@ public final class OutboxRelay: Service, Sendable {
         self.publisher = publisher
         self.logger = logger
         self.settings = settings
-        published = Counter(label: "outbox_published_total", dimensions: [("schema", outbox.schema)])
-        retried = Counter(label: "outbox_retried_total", dimensions: [("schema", outbox.schema)])
+        self.metrics = metrics
+        published = Counter(label: "outbox_published_total", dimensions: [("schema", outbox.schema)], factory: metrics)
+        retried = Counter(label: "outbox_retried_total", dimensions: [("schema", outbox.schema)], factory: metrics)
+        unencodable = Counter(label: "outbox_unencodable_total", dimensions: [("schema", outbox.schema)], factory: metrics)
+    }
+
+    /// The destinations that refused a publish within the last `within` and have not
+    /// confirmed one since, for `/readyz`: a full queue blocks only its own messages.
+    public func refusedDestinations(within: Duration = .seconds(600)) -> [OutboxDestination] {
+        let now = ContinuousClock.now
+        return refusals.withLock { refusals in
+            refusals.filter { now - $0.value < within }.keys.sorted()
+        }
     }
 
     public func run() async throws {
@@ -110,24 +132,45 @@ public final class OutboxRelay: Service, Sendable {
         var done: [Int64] = []
         var dropped: [(Int64, String)] = []
         var again: [(Int64, Int, String)] = []
+        var setAside: [(Int64, String)] = []
+        var confirmedAt = Set<OutboxDestination>()
+        var refusedAt: [OutboxDestination: Int] = [:]
+        var refusedAttempts: [OutboxDestination: Int] = [:]
         for (row, outcome) in zip(rows, outcomes) {
+            let destination = OutboxDestination(exchange: row.message.exchange, routingKey: row.message.routingKey)
             switch outcome {
             case .confirmed:
                 done.append(row.id)
+                confirmedAt.insert(destination)
             case .returned(let code, let text) where row.dropIfUnroutable:
                 dropped.append((row.id, "unroutable: \(code) \(text)"))
             case .returned(let code, let text):
                 again.append((row.id, row.attempts, "unroutable: \(code) \(text)"))
             case .nacked:
-                again.append((row.id, row.attempts, "nacked by the broker"))
+                again.append((row.id, row.attempts, "refused by the broker (nacked; is the queue full?)"))
+                refusedAt[destination, default: 0] += 1
+                refusedAttempts[destination] = max(refusedAttempts[destination] ?? 0, row.attempts)
+            case .refused(let code, let text):
+                again.append((row.id, row.attempts, "refused by the broker: \(code) \(text)"))
+            case .unconfirmed(let error):
+                again.append((row.id, row.attempts, "unconfirmed: \(error)"))
+            case .unencodable(let reason):
+                setAside.append((row.id, "unencodable: \(reason)"))
+                logger.error("outbox message cannot be encoded; set aside, never published", metadata: [
+                    "outboxId": "\(row.id)", "messageId": "\(row.message.properties.messageId ?? "-")",
+                    "exchange": "\(row.message.exchange)", "routingKey": "\(row.message.routingKey)", "reason": "\(reason)",
+                ])
             }
         }
         for (id, _, reason) in again {
             logger.warning("outbox message not taken; will retry", metadata: ["outboxId": "\(id)", "reason": "\(reason)"])
         }
+        noteRefusals(refused: refusedAt, confirmed: confirmedAt.subtracting(refusedAt.keys))
         let finished = done
         let droppedRows = dropped
         let retryRows = again
+        let setAsideRows = setAside
+        let deferredDestinations = refusedAttempts
         do {
             try await pool.withTransaction { connection in
                 if !finished.isEmpty {
@@ -140,12 +183,25 @@ public final class OutboxRelay: Service, Sendable {
                         "UPDATE \(table) SET published_at = now(), claimed_until = NULL, last_error = $2 WHERE id = $1",
                         [.int(id), .text(reason)])
                 }
+                for (id, reason) in setAsideRows {
+                    // Never claimed again, never pruned: an operator can look at it and release it.
+                    try connection.execute(
+                        "UPDATE \(table) SET claimed_until = 'infinity', last_error = $2 WHERE id = $1",
+                        [.int(id), .text(reason)])
+                }
                 for (id, attempts, reason) in retryRows {
-                    // Bounded exponential backoff: 1 s, 2 s, 4 s … up to 5 minutes.
-                    let delay = min(300, 1 << min(attempts, 9))
                     try connection.execute(
                         "UPDATE \(table) SET claimed_until = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
-                        [.int(id), .int(Int64(delay)), .text(reason)])
+                        [.int(id), .int(Int64(Self.retryDelay(attempts: attempts))), .text(reason)])
+                }
+                // The other rows waiting for a queue that refuses wait as long: batches then go
+                // to the destinations that take messages instead of being filled with doomed ones.
+                for (destination, attempts) in deferredDestinations {
+                    try connection.execute("""
+                        UPDATE \(table) SET claimed_until = now() + make_interval(secs => $3)
+                        WHERE published_at IS NULL AND exchange = $1 AND routing_key = $2
+                          AND (claimed_until IS NULL OR claimed_until < now() + make_interval(secs => $3))
+                        """, [.text(destination.exchange), .text(destination.routingKey), .int(Int64(Self.retryDelay(attempts: attempts)))])
                 }
             }
         } catch {
@@ -154,7 +210,38 @@ public final class OutboxRelay: Service, Sendable {
         }
         published.increment(by: finished.count + droppedRows.count)
         retried.increment(by: retryRows.count)
+        unencodable.increment(by: setAsideRows.count)
         return rows.count
+    }
+
+    /// Bounded exponential backoff: 1 s, 2 s, 4 s … up to 5 minutes.
+    private static func retryDelay(attempts: Int) -> Int {
+        min(300, 1 << min(attempts, 9))
+    }
+
+    private func noteRefusals(refused: [OutboxDestination: Int], confirmed: Set<OutboxDestination>) {
+        guard !refused.isEmpty || !confirmed.isEmpty else { return }
+        let now = ContinuousClock.now
+        let newlyRefused = refusals.withLock { refusals -> [OutboxDestination] in
+            for destination in confirmed { refusals.removeValue(forKey: destination) }
+            var new: [OutboxDestination] = []
+            for destination in refused.keys {
+                if refusals.updateValue(now, forKey: destination) == nil { new.append(destination) }
+            }
+            return new
+        }
+        for (destination, count) in refused {
+            Counter(
+                label: "outbox_refused_total",
+                dimensions: [("schema", outbox.schema), ("exchange", destination.exchange), ("routing_key", destination.routingKey)],
+                factory: metrics
+            ).increment(by: count)
+        }
+        for destination in newlyRefused {
+            logger.warning("the broker refuses messages for a destination (queue full?); they wait in the outbox", metadata: [
+                "exchange": "\(destination.exchange)", "routingKey": "\(destination.routingKey)",
+            ])
+        }
     }
 
     private func prune() async {

@@ -123,10 +123,20 @@ public enum ClusterService {
             host: settings.httpHost, port: settings.httpPort, registry: registry,
             readinessChecks: [
                 ReadinessCheck(name: "database") { await pool.ping() },
-                ReadinessCheck(name: "broker") { await publisher.isConnected() },
+                ReadinessCheck(name: "broker") { await publisher.condition().isReady },
                 ReadinessCheck(name: "migrations", state: migrated),
             ],
-            readinessDetails: definition.readinessDetails(context, configuration),
+            readinessDetails: [
+                // Why the broker check fails: an alarm, a refused login, the last connect error.
+                ReadinessDetail(name: "broker") {
+                    let condition = await publisher.condition()
+                    return condition.isReady ? [] : [condition.description]
+                },
+                // Shown, never deciding readiness: a full agency queue holds back only its own messages.
+                ReadinessDetail(name: "outbox") {
+                    relay.refusedDestinations().map { "refused by the broker (queue full?): \($0)" }
+                },
+            ] + definition.readinessDetails(context, configuration),
             logger: logger)
         let services: [any Service] = [health, relay] + (try definition.additionalServices(context, configuration)) + consumers
         let runner = ServiceRunner(services: services, logger: logger, gracePeriod: settings.shutdownGrace)

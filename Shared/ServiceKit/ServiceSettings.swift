@@ -32,6 +32,12 @@ public struct ServiceSettings: Sendable {
     public var amqpPrefetch: Int
     /// `AMQP_HEARTBEAT`: heartbeat interval asked of the broker (default 30 s, 0 disables).
     public var amqpHeartbeat: Duration
+    /// `AMQP_PUBLISH_TIMEOUT`: how long a publish waits for its confirms, e.g. while the
+    /// broker blocks publishers on a memory or disk alarm (default 30 s).
+    public var amqpPublishTimeout: Duration
+    /// `AMQP_MAX_MESSAGE_SIZE`: the broker's `max_message_size` in bytes (default 1 MiB, as
+    /// deploy/local configures it); a larger message is refused before it is sent.
+    public var amqpMaxMessageSize: Int
     /// `DATABASE_POOL_SIZE`: database connections kept open (default 4).
     public var databasePoolSize: Int
     /// `DELIVERY_LIMIT`: deliveries of one message before it is set aside (default 10).
@@ -67,6 +73,10 @@ public struct ServiceSettings: Sendable {
         // The heartbeat is negotiated in whole seconds, 16 bits.
         amqpHeartbeat = try environment.duration(
             "AMQP_HEARTBEAT", default: .seconds(30), range: .zero ... .seconds(65_535))
+        amqpPublishTimeout = try environment.duration(
+            "AMQP_PUBLISH_TIMEOUT", default: .seconds(30), range: .seconds(1) ... .seconds(3_600))
+        // RabbitMQ accepts at most 512 MiB.
+        amqpMaxMessageSize = try environment.int("AMQP_MAX_MESSAGE_SIZE", default: 1_048_576, range: 4_096...536_870_912)
         databasePoolSize = try environment.int("DATABASE_POOL_SIZE", default: 4, range: 1...100)
         deliveryLimit = try environment.int("DELIVERY_LIMIT", default: 10, range: 1...1_000)
         shutdownGrace = try environment.duration(
@@ -91,6 +101,8 @@ public struct ServiceSettings: Sendable {
             throw ConfigurationError(variable: "AMQP_URL", problem: .unsafe("is not usable: \(error)"))
         }
         configuration.heartbeatSeconds = Int(amqpHeartbeat.components.seconds)
+        configuration.publishTimeout = amqpPublishTimeout
+        configuration.maxMessageSize = amqpMaxMessageSize
         if var tls = configuration.tls {
             tls.caCertificatePath = tls.caCertificatePath ?? amqpCAFile
             tls.clientCertificatePath = tls.clientCertificatePath ?? amqpCertificateFile
@@ -155,7 +167,7 @@ extension ServiceSettings: CustomStringConvertible {
     public var description: String {
         "amqp=\(Self.redacted(amqpURL)) database=\(Self.redacted(databaseURL)) "
             + "http=\(httpHost):\(httpPort) log=\(logLevel.rawValue)/\(logFormat.rawValue) "
-            + "prefetch=\(amqpPrefetch) heartbeat=\(amqpHeartbeat) pool=\(databasePoolSize) "
+            + "prefetch=\(amqpPrefetch) heartbeat=\(amqpHeartbeat) publishTimeout=\(amqpPublishTimeout) pool=\(databasePoolSize) "
             + "deliveryLimit=\(deliveryLimit) shutdownGrace=\(shutdownGrace) "
             + "queueMaxLength=\(queueLimits.maxLength) queueMaxBytes=\(queueLimits.maxBytes)"
     }
