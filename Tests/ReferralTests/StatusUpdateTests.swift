@@ -140,3 +140,61 @@ struct ReferralStatusTests {
         #expect(ReferralStatus.allCases.filter(\.isOpen) == [.issued, .acknowledged, .inProgress])
     }
 }
+
+/// Status updates get the same strict decoding as SMS records.
+@Suite("StatusUpdate strict decoding")
+struct StatusUpdateStrictDecodingTests {
+    static let valid = #"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "declined", "at": "2026-06-03T06:00:00Z", "note": "not competent""#
+
+    func refusal(_ body: [UInt8]) -> StatusRefusal? {
+        do {
+            _ = try StatusUpdate.parse(body)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func refusal(_ text: String) -> StatusRefusal? { refusal(Array(text.utf8)) }
+
+    @Test func theBaseBodyIsValid() throws {
+        #expect(try StatusUpdate.parse(Array((Self.valid + "}").utf8)).status == .declined)
+    }
+
+    static let bodyCases: [(String, RejectionReason, String)] = [
+        ("", .notJSON, "body: is empty"),
+        (valid + "}}", .notJSON, "body: is not valid JSON"),
+        (valid + ",}", .notJSON, "body: is not valid JSON"),
+        (valid + #", "officer": "\ud800"}"#, .notJSON, "body: is not valid JSON"),
+        ("[" + valid + "}]", .notJSON, "body: must be a JSON object"),
+        (valid + #", "x": "# + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "}",
+         .notJSON, "body: is nested more than 64 levels deep"),
+        (valid + #", "status": "completed"}"#, .notJSON, "status: is a duplicated key"),
+        (valid + #", "extra": {"a": 1, "a": 1}}"#, .notJSON, "extra.a: is a duplicated key"),
+        (valid + #", "note": "x"}"#, .notJSON, "note: is a duplicated key"),
+    ]
+
+    @Test("body-level problems are refused with the intake's wording", arguments: bodyCases)
+    func bodyProblems(text: String, reason: RejectionReason, detail: String) {
+        let refusal = refusal(text)
+        #expect(refusal?.reason == reason)
+        #expect(refusal?.detail == detail)
+    }
+
+    @Test func rawBytesThatAreNotUTF8OrHoldNULAreRefused() {
+        let open = Array((Self.valid + #", "officer": ""#).utf8)
+        let close = Array(#""}"#.utf8)
+        #expect(refusal(open + [0xFF] + close) == StatusRefusal(reason: .notJSON, detail: "body: is not valid UTF-8"))
+        #expect(refusal(open + [0x00] + close) == StatusRefusal(reason: .notJSON, detail: "body: is not valid JSON"))
+    }
+
+    @Test func exactly64KiBIsReadAndOneByteMoreIsTooLarge() throws {
+        let prefix = Self.valid + #", "padding": ""#
+        let padding = maximumBodySize - prefix.utf8.count - 2
+        let body = prefix + String(repeating: "p", count: padding) + #""}"#
+        #expect(body.utf8.count == maximumBodySize)
+        #expect(try StatusUpdate.parse(Array(body.utf8)).status == .declined)
+        let over = prefix + String(repeating: "p", count: padding + 1) + #""}"#
+        #expect(refusal(over) == StatusRefusal(reason: .tooLarge, detail: "body: must be at most 65536 bytes"))
+    }
+}

@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import StrictJSON
 import WorkingCalendar
 
 /// Reads fields out of parsed JSON and records every problem it meets, so one pass over
