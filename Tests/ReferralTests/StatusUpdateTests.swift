@@ -197,4 +197,22 @@ struct StatusUpdateStrictDecodingTests {
         let over = prefix + String(repeating: "p", count: padding + 1) + #""}"#
         #expect(refusal(over) == StatusRefusal(reason: .tooLarge, detail: "body: must be at most 65536 bytes"))
     }
+
+    @Test("notes and officers are limited in Unicode scalars too", arguments: [
+        ("note", 4000), ("officer", 200),
+    ])
+    func scalarLimits(field: String, limit: Int) throws {
+        func body(_ text: String) -> [UInt8] {
+            let note = field == "note" ? text : "not competent"
+            let officer = field == "officer" ? text : "R. Əliyeva"
+            return Array(#"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "declined", "at": "2026-06-03T06:00:00Z", "note": "\#(note)", "officer": "\#(officer)"}"#.utf8)
+        }
+        // One letter and its marks: a single character, `limit` scalars.
+        let within = "a" + String(repeating: "\u{301}", count: limit - 1)
+        #expect(throws: Never.self) { try StatusUpdate.parse(body(within)) }
+        let detail = "\(field): longer than \(limit) characters"
+        #expect(refusal(body(within + "\u{301}")) == StatusRefusal(reason: .invalidField, detail: detail))
+        #expect(refusal(body("a" + String(repeating: "\u{301}", count: 30_000))) == StatusRefusal(reason: .invalidField, detail: detail))
+    }
 }
+

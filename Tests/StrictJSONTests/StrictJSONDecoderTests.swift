@@ -82,4 +82,12 @@ struct StrictJSONDecoderTests {
         #expect(error(text) == .duplicateKey(path: "….x"))
     }
 
+    @Test func textLengthCountsCharactersAndScalars() {
+        #expect(TextLength.fits("Əli", within: 3))
+        #expect(!TextLength.fits("Əlis", within: 3))
+        let marked = "a" + String(repeating: "\u{301}", count: 30_000)
+        #expect(marked.count == 1)
+        #expect(!TextLength.fits(marked, within: 100))
+        #expect(TextLength.fits("e\u{301}", within: 2) && !TextLength.fits("e\u{301}", within: 1))
+    }
 }

@@ -57,7 +57,7 @@ public struct IntakeParser: Sendable {
 
     /// The `schema` string, when short and printable enough to repeat in a reply or a log.
     static func reportableSchema(_ value: JSONValue?) -> String? {
-        guard case .string(let text) = value, text.count <= 64,
+        guard case .string(let text) = value, TextLength.fits(text, within: 64),
               !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { return nil }
         return text

@@ -16,14 +16,14 @@ struct StatusUpdateFields {
 
     /// The string at `key`, nil when absent or null; refuses other types, U+0000 (the
     /// database cannot store it: refused here with a reason, not dead-lettered later) and
-    /// more than `maximumLength` characters.
+    /// more than `maximumLength` characters or Unicode scalars.
     func optionalString(_ key: String, maximumLength: Int = .max) throws(StatusRefusal) -> String? {
         switch object[key] {
         case nil, .null:
             return nil
         case .string(let text):
             guard !text.unicodeScalars.contains("\u{0}") else { throw Self.invalid(key, "must not contain U+0000") }
-            guard text.count <= maximumLength else {
+            guard maximumLength == .max || TextLength.fits(text, within: maximumLength) else {
                 throw Self.invalid(key, "longer than \(maximumLength) characters")
             }
             return text
