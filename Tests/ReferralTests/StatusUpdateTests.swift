@@ -216,3 +216,45 @@ struct StatusUpdateStrictDecodingTests {
     }
 }
 
+/// Found by fuzzing the status update parser: a time before 1582 was written back by
+/// Foundation's Julian-switching formatter days away from the instant read.
+@Suite("Timestamp round trip")
+struct TimestampRoundTripTests {
+    @Test("the fuzzer's input: an update dated 1013 keeps its day when written back")
+    func fuzzedUpdateDatedInTheYear1013() throws {
+        let body = #"{"schema":"referral-status.v1","referralId":"D1E2F3A4-0000-4000-8000-000000000002","status":"acknowledged","at":"1013-06-01T10:00:00+04:00","note":"assigned to the Binagadi office","officer":"R. Əliyeva"}"#
+        let update = try StatusUpdate.parse(Array(body.utf8))
+        #expect(Timestamp.format(update.at) == "1013-06-01T06:00:00.000Z")
+        #expect(Timestamp.parse(Timestamp.format(update.at)) == update.at)
+    }
+
+    @Test func formatMatchesFoundationFromTheGregorianReformOn() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            // 1583-01-01 to 9999-12-31, with fractions.
+            let date = Date(timeIntervalSince1970: Double.random(in: -12_212_553_600...253_402_300_799.999, using: &random))
+            let foundation = date.formatted(
+                .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+            #expect(Timestamp.format(date) == foundation)
+        }
+    }
+
+    @Test("every instant that parses is written back as itself", arguments: [
+        "0001-01-01T00:00:00Z", "0001-01-01T23:59:59.999+23:59", "1013-06-01T10:00:00+04:00", "1582-10-10T12:00:00Z",
+        "1969-12-31T23:59:59.9995Z", "2026-06-03T10:00:00.123+04:00", "9999-12-31T23:59:59.999Z",
+        "9999-12-31T00:00:00-23:59",
+    ])
+    func roundTrip(text: String) throws {
+        let date = try #require(Timestamp.parse(text))
+        let written = Timestamp.format(date)
+        let again = try #require(Timestamp.parse(written), "\(written)")
+        #expect(abs(again.timeIntervalSince(date)) < 0.002)
+    }
+
+    @Test("an offset that leaves years 0001-9999 is refused", arguments: [
+        "0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01", "9999-12-31T23:59:59-23:59",
+    ])
+    func outOfRange(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+}
