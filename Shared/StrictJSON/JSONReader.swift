@@ -62,21 +62,26 @@ struct JSONReader {
         }
     }
 
+    /// Steps into an array or object at its opening bracket.
     private mutating func enter() throws(Failure) {
         depth += 1
         guard depth <= maximumDepth else { throw .tooDeep }
         index += 1
+        skipWhitespace()
+    }
+
+    /// Steps out when `close` is next: true when the array or object ends here.
+    private mutating func leave(at close: UInt8) -> Bool {
+        guard peek() == close else { return false }
+        index += 1
+        depth -= 1
+        return true
     }
 
     private mutating func readObject() throws(Failure) -> JSONValue {
         try enter()
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
+        if leave(at: UInt8(ascii: "}")) { return .object(members) }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw malformed() }
@@ -93,26 +98,15 @@ struct JSONReader {
             }
             guard members.updateValue(value, forKey: key) == nil else { throw .duplicateKey([.key(key)]) }
             skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return .object(members)
-            default: throw malformed()
-            }
+            if leave(at: UInt8(ascii: "}")) { return .object(members) }
+            try expect(UInt8(ascii: ","))
         }
     }
 
     private mutating func readArray() throws(Failure) -> JSONValue {
         try enter()
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
+        if leave(at: UInt8(ascii: "]")) { return .array(elements) }
         while true {
             skipWhitespace()
             do {
@@ -122,14 +116,8 @@ struct JSONReader {
                 throw error
             }
             skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return .array(elements)
-            default: throw malformed()
-            }
+            if leave(at: UInt8(ascii: "]")) { return .array(elements) }
+            try expect(UInt8(ascii: ","))
         }
     }
 
