@@ -3,6 +3,16 @@ import Foundation
 import ReferralDomain
 import Testing
 
+/// Why `body` is refused, or nil when it parses.
+func statusRefusal(_ body: [UInt8]) -> StatusRefusal? {
+    do {
+        _ = try StatusUpdate.parse(body)
+        return nil
+    } catch {
+        return error
+    }
+}
+
 @Suite("StatusUpdate")
 struct StatusUpdateTests {
     let referralId = "d1e2f3a4-0000-4000-8000-000000000002"
@@ -11,14 +21,7 @@ struct StatusUpdateTests {
         try StatusUpdate.parse(Array(json.utf8))
     }
 
-    func refusal(_ json: String) -> StatusRefusal? {
-        do {
-            _ = try parse(json)
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func refusal(_ json: String) -> StatusRefusal? { statusRefusal(Array(json.utf8)) }
 
     @Test("a valid update parses; unknown keys are ignored")
     func valid() throws {
@@ -146,16 +149,9 @@ struct ReferralStatusTests {
 struct StatusUpdateStrictDecodingTests {
     static let valid = #"{"schema": "referral-status.v1", "referralId": "d1e2f3a4-0000-4000-8000-000000000002", "status": "declined", "at": "2026-06-03T06:00:00Z", "note": "not competent""#
 
-    func refusal(_ body: [UInt8]) -> StatusRefusal? {
-        do {
-            _ = try StatusUpdate.parse(body)
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func refusal(_ body: [UInt8]) -> StatusRefusal? { statusRefusal(body) }
 
-    func refusal(_ text: String) -> StatusRefusal? { refusal(Array(text.utf8)) }
+    func refusal(_ text: String) -> StatusRefusal? { statusRefusal(Array(text.utf8)) }
 
     @Test func theBaseBodyIsValid() throws {
         #expect(try StatusUpdate.parse(Array((Self.valid + "}").utf8)).status == .declined)
