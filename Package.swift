@@ -186,8 +186,8 @@ let package = Package(
         .testTarget(name: "NotificationTests", dependencies: ["NotificationDomain", "Curl", "Contract", "TestSupport", "Notification", "Messaging", "Postgres", "ServiceKit", "WorkingCalendar"], exclude: ["Scripts"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
-        .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "StrictJSON", "WorkingCalendar", "TestSupport"]),
-        .testTarget(name: "ReferralTests", dependencies: ["ReferralDomain", "Contract", "StrictJSON", "WorkingCalendar", "TestSupport"]),
+        .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "WorkingCalendar", "TestSupport"]),
+        .testTarget(name: "ReferralTests", dependencies: ["ReferralDomain", "Contract", "WorkingCalendar", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "TestSupport", "WorkingCalendar"]),
         .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "ReferralDomain", "WorkingCalendar"]),
     ]

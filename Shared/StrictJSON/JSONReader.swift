@@ -18,8 +18,8 @@ struct JSONReader {
         self.maximumDepth = maximumDepth
     }
 
-    /// The whole text: an object or an array (as Foundation requires at the top), then
-    /// nothing but white space.
+    /// The whole text: an object or an array (a bare scalar is refused as not JSON, as
+    /// the Foundation-based reader before it did), then nothing but white space.
     mutating func readDocument() throws(Failure) -> JSONValue {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         skipWhitespace()
