@@ -66,8 +66,14 @@ let package = Package(
         ),
         .target(
             name: "Contract",
-            dependencies: ["AMQP", "WorkingCalendar"],
+            dependencies: ["AMQP", "WorkingCalendar", "StrictJSON"],
             path: "Shared/Contract"
+        ),
+        // The strict JSON reader both message parsers use; no dependencies, so the fuzz
+        // harnesses (Tests/Fuzz) compile it on its own.
+        .target(
+            name: "StrictJSON",
+            path: "Shared/StrictJSON"
         ),
         .target(
             name: "WorkingCalendar",
@@ -103,8 +109,8 @@ let package = Package(
         ),
 
         // Each service's rules, free of I/O so they are tested on their own.
-        .target(name: "IntakeDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Intake/Domain"),
-        .target(name: "ReferralDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Referral/Domain"),
+        .target(name: "IntakeDomain", dependencies: ["Contract", "StrictJSON", "WorkingCalendar"], path: "Services/Intake/Domain"),
+        .target(name: "ReferralDomain", dependencies: ["Contract", "StrictJSON", "WorkingCalendar"], path: "Services/Referral/Domain"),
         .target(name: "EscalationDomain", dependencies: ["Contract", "WorkingCalendar"], path: "Services/Escalation/Domain"),
         .target(
             name: "NotificationDomain",
@@ -169,6 +175,7 @@ let package = Package(
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "WorkingCalendarTests", dependencies: ["WorkingCalendar"]),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(
             name: "EscalationTests",
             dependencies: [

@@ -3,9 +3,34 @@ import WorkingCalendar
 
 /// RFC 3339 timestamps as the contract writes them: UTC with milliseconds when the
 /// cluster writes, any offset (and optional fraction) when it reads.
+///
+/// Both directions use the proleptic Gregorian calendar of `CivilDay`, so whatever `parse`
+/// accepts, `format` writes back as the same instant (to the millisecond). Foundation's
+/// formatter switches to the Julian calendar before 1582 and would move such dates by days.
 public enum Timestamp {
+    /// The first and last instants a timestamp can name: years 0001 to 9999 in UTC.
+    static let earliest: Double = -719_162 * 86_400  // 0001-01-01T00:00:00Z
+    static let end: Double = 2_932_897 * 86_400  // 10000-01-01T00:00:00Z
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, the fraction cut (not rounded) to milliseconds, as
+    /// Foundation's ISO 8601 style writes it.
     public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        let seconds = date.timeIntervalSince1970
+        guard seconds >= earliest, seconds < end else {
+            // Outside years 0001-9999 no contract timestamp exists; written as Foundation does.
+            return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        }
+        let whole = seconds.rounded(.down)
+        let milliseconds = min(999, Int(((seconds - whole) * 1000).rounded(.down)))
+        let total = Int(whole)
+        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        let secondOfDay = total - days * 86_400
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(CivilDay(ordinal: days))T\(padded(secondOfDay / 3600, 2)):\(padded(secondOfDay / 60 % 60, 2)):"
+            + "\(padded(secondOfDay % 60, 2)).\(padded(milliseconds, 3))Z"
     }
 
     /// Formats in a given time zone with its offset, e.g. `2026-06-02T23:59:59+04:00`.
@@ -69,6 +94,8 @@ public enum Timestamp {
         else { return nil }
         guard let days = CivilDay(year: year, month: month, day: day)?.ordinal else { return nil }
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        // An offset can carry 0001-01-01 or 9999-12-31 out of the years a timestamp is written in.
+        guard Double(seconds) >= earliest, Double(seconds) < end else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanoseconds) / 1e9)
     }
 }

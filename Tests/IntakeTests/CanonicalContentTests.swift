@@ -97,3 +97,17 @@ struct CanonicalContentTests {
         #expect(reparsed["notes"] as? String == notes)
     }
 }
+
+/// Inputs fuzzing found, kept so they stay fixed.
+@Suite("fuzzing regressions")
+struct IntakeFuzzRegressionTests {
+    /// Consent recorded in 1013: Foundation's formatter wrote the date on the Julian
+    /// calendar, so the canonical content was not what the parser read back from it.
+    @Test func consentRecordedBeforeTheGregorianReform() throws {
+        let body = #"{"schema":"readmission.v1","smsReference":"SMS-2026-000123","readmittedAt":"2026-05-29T10:15:00+04:00","agreement":{"country":"DE","reference":"RA-DE-2026-77"},"borderPoint":"GYD","person":{"personalId":"5ABC1D2","firstName":"Əli","lastName":"Məmmədov","patronymic":"Vüqar oğlu","birthDate":"1990-02-14","sex":"male","phone":"+994501234567","address":{"district":"binagadi","line":"M. Rəsulzadə qəs., 12"}},"family":[{"relation":"child","firstName":"Aysel","birthDate":"2015-09-01"}],"needs":["health","employment"],"notes":"free text for the working group","consent":{"dataSharing":true,"recordedAt":"1013-05-29T10:20:00+04:00"}}"#
+        let record = try #require(IntakeFixtures.parse(bytes: Array(body.utf8)).readmission)
+        #expect(record.canonicalContent.contains(#""recordedAt":"1013-05-29T06:20:00.000Z""#))
+        let again = try #require(IntakeFixtures.parse(bytes: Array(record.canonicalContent.utf8)).readmission)
+        #expect(again.canonicalContent == record.canonicalContent)
+    }
+}

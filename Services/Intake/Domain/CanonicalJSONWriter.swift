@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import StrictJSON
 
 /// Writes JSON in one canonical form: object keys sorted by their UTF-8 bytes, no
 /// insignificant whitespace, strings in Unicode NFC with only the escapes JSON requires.

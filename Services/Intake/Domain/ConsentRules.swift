@@ -1,4 +1,5 @@
 import Foundation
+import StrictJSON
 
 /// The contract's field rules for `consent.v1`.
 struct ConsentRules {

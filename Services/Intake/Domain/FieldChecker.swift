@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import StrictJSON
 import WorkingCalendar
 
 /// Reads fields out of parsed JSON and records every problem it meets, so one pass over
@@ -49,7 +50,8 @@ struct FieldChecker {
         return nil
     }
 
-    /// A string that will be stored: no NUL characters, a bounded length in Characters.
+    /// A string that will be stored: no NUL characters, at most `maximumLength` Characters
+    /// and as many Unicode scalars.
     mutating func text(
         _ value: JSONValue?, at field: String, required: Bool, allowEmpty: Bool = false,
         maximumLength: Int = .max
@@ -60,7 +62,7 @@ struct FieldChecker {
                 report(field, "must not contain NUL characters")
             } else if text.isEmpty && !allowEmpty {
                 report(field, "must not be empty")
-            } else if maximumLength < .max && text.count > maximumLength {
+            } else if maximumLength < .max && !TextLength.fits(text, within: maximumLength) {
                 report(field, "must be at most \(maximumLength) characters")
             } else {
                 return text

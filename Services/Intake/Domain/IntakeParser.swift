@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import StrictJSON
 
 /// Decides what an SMS message is: a valid readmission record, a valid consent update,
 /// or a refusal listing every problem found. Pure: no I/O, the clock is a parameter.
@@ -18,14 +19,12 @@ public struct IntakeParser: Sendable {
 
     /// Decides what an SMS message is. `now` is injected for tests.
     public func parse(body: [UInt8], now: Date) -> IntakeInput {
-        guard body.count <= maximumBodySize else {
-            return .refused(IntakeRefusal(
-                reason: .tooLarge, problems: [FieldProblem(field: "body", problem: "must be at most \(maximumBodySize) bytes")]))
-        }
         let document: [String: JSONValue]
-        switch JSONBodyDecoder.decodeObject(body) {
-        case .valid(let object): document = object
-        case .invalid(let problems): return .refused(IntakeRefusal(reason: .notJSON, problems: problems))
+        do {
+            document = try StrictJSONDecoder(maximumSize: maximumBodySize).decodeObject(body)
+        } catch {
+            return .refused(IntakeRefusal(
+                reason: error.rejectionReason, problems: [FieldProblem(field: error.field, problem: error.problem)]))
         }
 
         let schema = Self.reportableSchema(document["schema"])
@@ -58,7 +57,7 @@ public struct IntakeParser: Sendable {
 
     /// The `schema` string, when short and printable enough to repeat in a reply or a log.
     static func reportableSchema(_ value: JSONValue?) -> String? {
-        guard case .string(let text) = value, text.count <= 64,
+        guard case .string(let text) = value, TextLength.fits(text, within: 64),
               !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { return nil }
         return text

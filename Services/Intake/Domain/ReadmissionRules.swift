@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import StrictJSON
 
 /// The contract's field rules for `readmission.v1`, checked in the contract's field order.
 struct ReadmissionRules {

@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import StrictJSON
 
 /// A `readmission.v1` record that passed every rule of the contract.
 public struct ValidatedReadmission: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import StrictJSON
 
 /// A `referral-status.v1` body from an agency:
 /// `{"schema": "referral-status.v1", "referralId": "…", "status": "acknowledged",
@@ -31,57 +32,35 @@ public struct StatusUpdate: Sendable, Equatable {
         note.map { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false
     }
 
-    /// Parses and checks a body: at most 64 KiB, a JSON object, the right schema, valid
-    /// fields (`note` required for `declined`). Unknown keys are ignored.
+    /// Parses and checks a body: the strict decoding every message gets (at most 64 KiB,
+    /// UTF-8, a JSON object, no duplicated key, bounded nesting), then the right schema and
+    /// valid fields (`note` required for `declined`). Unknown keys are ignored.
     public static func parse(_ body: [UInt8]) throws(StatusRefusal) -> StatusUpdate {
-        guard body.count <= maximumBodySize else {
-            throw StatusRefusal(reason: .tooLarge, detail: "body: \(body.count) bytes, the limit is \(maximumBodySize)")
+        let object: [String: JSONValue]
+        do {
+            object = try StrictJSONDecoder(maximumSize: maximumBodySize).decodeObject(body)
+        } catch {
+            throw StatusRefusal(reason: error.rejectionReason, detail: error.description)
         }
-        guard let parsed = try? JSONSerialization.jsonObject(with: Data(body)),
-              let object = parsed as? [String: Any]
-        else {
-            throw StatusRefusal(reason: .notJSON, detail: "body: not a JSON object")
-        }
-        func invalid(_ field: String, _ problem: String) -> StatusRefusal {
-            StatusRefusal(reason: .invalidField, detail: "\(field): \(problem)")
-        }
-        /// The string at `key`, nil when absent or null; refuses other types.
-        func optionalString(_ key: String) throws(StatusRefusal) -> String? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let text = value as? String else { throw invalid(key, "must be a string") }
-            // The database cannot store U+0000; refused here, with a reason, not dead-lettered later.
-            guard !text.unicodeScalars.contains("\u{0}") else { throw invalid(key, "must not contain U+0000") }
-            return text
-        }
-        func requiredString(_ key: String) throws(StatusRefusal) -> String {
-            guard let text = try optionalString(key) else { throw invalid(key, "is required") }
-            return text
-        }
-
-        guard let schema = object["schema"] as? String, schema == MessageType.referralStatus else {
+        guard case .string(MessageType.referralStatus) = object["schema"] else {
             throw StatusRefusal(reason: .unknownSchema, detail: "schema: expected \(MessageType.referralStatus)")
         }
-        guard let referralId = UUID(uuidString: try requiredString("referralId")) else {
-            throw invalid("referralId", "must be a UUID")
+        let fields = StatusUpdateFields(object)
+        guard let referralId = UUID(uuidString: try fields.requiredString("referralId")) else {
+            throw StatusUpdateFields.invalid("referralId", "must be a UUID")
         }
-        guard let status = ReferralStatus(rawValue: try requiredString("status")) else {
+        guard let status = ReferralStatus(rawValue: try fields.requiredString("status")) else {
             let allowed = ReferralStatus.allCases.map(\.rawValue).joined(separator: ", ")
-            throw invalid("status", "must be one of \(allowed)")
+            throw StatusUpdateFields.invalid("status", "must be one of \(allowed)")
         }
-        guard let at = Timestamp.parse(try requiredString("at")) else {
-            throw invalid("at", "must be an RFC 3339 timestamp with offset")
+        guard let at = Timestamp.parse(try fields.requiredString("at")) else {
+            throw StatusUpdateFields.invalid("at", "must be an RFC 3339 timestamp with offset")
         }
-        let note = try optionalString("note")
-        if let note, note.count > maximumNoteLength {
-            throw invalid("note", "longer than \(maximumNoteLength) characters")
-        }
-        let officer = try optionalString("officer")
-        if let officer, officer.count > maximumOfficerLength {
-            throw invalid("officer", "longer than \(maximumOfficerLength) characters")
-        }
+        let note = try fields.optionalString("note", maximumLength: maximumNoteLength)
+        let officer = try fields.optionalString("officer", maximumLength: maximumOfficerLength)
         let update = StatusUpdate(referralId: referralId, status: status, at: at, note: note, officer: officer)
         if status == .declined, !update.hasNote {
-            throw invalid("note", "required when the status is declined")
+            throw StatusUpdateFields.invalid("note", "required when the status is declined")
         }
         return update
     }
