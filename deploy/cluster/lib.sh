@@ -76,7 +76,7 @@ REINTEGRATION_PG_PORT="$(pg_port "$(pg_primary)")"
 export REINTEGRATION_PG_PORT
 export REINTEGRATION_SMTP_PORT="$CLUSTER_SMTP_PORT"
 
-# shellcheck source=../local/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../local/lib.sh
 source "$CLUSTER_REPO_ROOT/deploy/local/lib.sh"
 
 REQUIRED_PACKAGES+=(supervisor)
