@@ -8,7 +8,8 @@
 # ---------------------------------------------------------------------------
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
-LOCAL_DIR="$REPO_ROOT/.local"
+# deploy/cluster points this at .local/cluster/ to reuse provision for its own servers.
+LOCAL_DIR="${REINTEGRATION_LOCAL_DIR:-$REPO_ROOT/.local}"
 LOG_DIR="$LOCAL_DIR/logs"
 RUN_DIR="$LOCAL_DIR/run"
 CREDENTIALS_FILE="$LOCAL_DIR/credentials.env"
