@@ -26,16 +26,15 @@ INSTANCES=(1 2)              # instances of every service
 # HTTP port of instance n: intake 811n, referral 812n, escalation 813n, notification 814n.
 declare -A SERVICE_HTTP_BASE=([intake]=8110 [referral]=8120 [escalation]=8130 [notification]=8140)
 
-# How the services reach the servers. The services take today one plain amqp:// URL and a
-# plain postgresql:// URL; when their clients take more, switch these (or set the
-# variables) and run up again: only the environment files change.
+# How the services reach the servers (set the variables and run up again: only the
+# environment files change).
 #   CLIENT_TLS=on      amqps:// to the TLS listeners with AMQP_CA_FILE and a client
 #                      certificate; sslmode=verify-full&sslrootcert=... for PostgreSQL.
 #   SERVER_LISTS=on    every broker node in AMQP_URL (comma-separated, each instance
 #                      starting with another node), both PostgreSQL servers in
 #                      DATABASE_URL with target_session_attrs=read-write.
-CLIENT_TLS="${REINTEGRATION_CLUSTER_CLIENT_TLS:-off}"
-SERVER_LISTS="${REINTEGRATION_CLUSTER_SERVER_LISTS:-off}"
+CLIENT_TLS="${REINTEGRATION_CLUSTER_CLIENT_TLS:-on}"
+SERVER_LISTS="${REINTEGRATION_CLUSTER_SERVER_LISTS:-on}"
 # Allowed for a graceful stop of a service; the supervisor waits longer before SIGKILL.
 SERVICE_SHUTDOWN_GRACE_SECONDS=20
 SERVICE_STOP_WAIT_SECONDS=35
@@ -198,7 +197,8 @@ ssl_options.certfile = $TLS_DIR/rabbit-$x.crt
 ssl_options.keyfile = $TLS_DIR/rabbit-$x.key
 ssl_options.versions.1 = tlsv1.3
 ssl_options.versions.2 = tlsv1.2
-# Client certificates are checked when given, not yet required (the services cannot send one today).
+# Client certificates are verified when given (the services send theirs); not required, so
+# outside parties that log in with a password alone still connect.
 ssl_options.verify = verify_peer
 ssl_options.fail_if_no_peer_cert = false
 management.tcp.ip = 127.0.0.1
