@@ -37,6 +37,9 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         }
 
         public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+        /// This machine: a loopback address or `localhost`.
+        var isLocal: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
     }
 
     /// The cluster's nodes. A connection starts at a random one (spreading the clients) and
@@ -169,6 +172,14 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         return ParsedURL(
             node: Node(host: host, port: components.port ?? (scheme == "amqps" ? 5671 : 5672)), virtualHost: virtualHost,
             user: user.removingPercentEncoding ?? user, password: password.removingPercentEncoding ?? password, tls: tls)
+    }
+
+    /// Why connecting would send the password and the messages over a network without
+    /// verifying the broker, or nil: a node on another machine needs `amqps://` with a CA
+    /// file (rabbitmq-c 0.11 reads no system authorities).
+    public var transportSecurityProblem: String? {
+        guard tls?.caCertificatePath == nil, let remote = nodes.first(where: { !$0.isLocal }) else { return nil }
+        return "must be amqps:// with a CA file (AMQP_CA_FILE) for a broker on another machine (\(remote.host))"
     }
 
     public var description: String {

@@ -89,8 +89,8 @@ public enum ClusterService {
         let registry = MetricsBootstrap.bootstrap()
         let logger = Logger(label: definition.name)
 
-        let databaseConfiguration = try PostgresConfiguration(url: settings.databaseURL)
-        let amqpConfiguration = try settings.amqpConfiguration(connectionName: "\(definition.name)-publish")
+        let databaseConfiguration = settings.database
+        let amqpConfiguration = settings.amqpConfiguration(connectionName: "\(definition.name)-publish")
         var consumerConfiguration = amqpConfiguration
         consumerConfiguration.connectionName = "\(definition.name)-consume"
         let topology = try definition.topology(settings, configuration)

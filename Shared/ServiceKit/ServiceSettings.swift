@@ -9,17 +9,12 @@ import Postgres
 /// are, so a misconfigured deployment fails at start rather than talking to the wrong
 /// place. Everything else has a default suited to local use.
 public struct ServiceSettings: Sendable {
-    /// `AMQP_URL`: broker URL, credentials included; parsed by the AMQP module. Several
-    /// nodes are several URLs separated by commas.
-    public var amqpURL: String
-    /// `AMQP_CA_FILE`, `AMQP_CERT_FILE`, `AMQP_KEY_FILE`: the authority that signed the
-    /// broker's certificate, and a client certificate and key, for `amqps://` (the URL's
-    /// `cacertfile`, `certfile`, `keyfile` take precedence).
-    public var amqpCAFile: String?
-    public var amqpCertificateFile: String?
-    public var amqpKeyFile: String?
-    /// `DATABASE_URL`: PostgreSQL connection string; parsed by the Postgres module.
-    public var databaseURL: String
+    /// `AMQP_URL` (several nodes: several URLs separated by commas) with `AMQP_CA_FILE`,
+    /// `AMQP_CERT_FILE`, `AMQP_KEY_FILE` (for `amqps://`; the URL's `cacertfile`, `certfile`,
+    /// `keyfile` take precedence) and the `AMQP_*` settings below; parsed and checked once.
+    public var broker: AMQPConfiguration
+    /// `DATABASE_URL`, parsed and checked once.
+    public var database: PostgresConfiguration
     /// `HTTP_HOST`: address the health/metrics server binds to (default `127.0.0.1`).
     public var httpHost: String
     /// `HTTP_PORT`: port of the health/metrics server (default given per service).
@@ -58,12 +53,11 @@ public struct ServiceSettings: Sendable {
         environment: EnvironmentReader = EnvironmentReader(),
         defaultHTTPPort: Int
     ) throws(ConfigurationError) {
-        amqpURL = try environment.required("AMQP_URL")
-        amqpCAFile = environment.string("AMQP_CA_FILE")
-        amqpCertificateFile = environment.string("AMQP_CERT_FILE")
-        amqpKeyFile = environment.string("AMQP_KEY_FILE")
-        databaseURL = try environment.required("DATABASE_URL")
-        try Self.checkDatabaseTransport(databaseURL)
+        let amqpURL = try environment.required("AMQP_URL")
+        let tlsFiles = (
+            ca: environment.string("AMQP_CA_FILE"), certificate: environment.string("AMQP_CERT_FILE"),
+            key: environment.string("AMQP_KEY_FILE"))
+        database = try Self.database(url: try environment.required("DATABASE_URL"))
         httpHost = environment.string("HTTP_HOST", default: "127.0.0.1")
         httpPort = try environment.int("HTTP_PORT", default: defaultHTTPPort, range: 0...65_535)
         logLevel = try Self.logLevel(environment)
@@ -85,50 +79,56 @@ public struct ServiceSettings: Sendable {
             maxLength: try environment.int("QUEUE_MAX_LENGTH", default: QueueLimits.standard.maxLength, range: 1...100_000_000),
             maxBytes: try environment.int("QUEUE_MAX_BYTES", default: QueueLimits.standard.maxBytes, range: 1_048_576...(1 << 40)))
         // Checked here, so a broker URL that cannot be used stops the service at start (exit 78).
-        _ = try amqpConfiguration(connectionName: "settings check")
+        broker = try Self.broker(
+            url: amqpURL, tlsFiles: tlsFiles, heartbeat: amqpHeartbeat, publishTimeout: amqpPublishTimeout,
+            maxMessageSize: amqpMaxMessageSize)
     }
 
     private static let levelNames = Logger.Level.allCases.map(\.rawValue)
 
-    /// The broker configuration: `AMQP_URL` with the TLS files of the environment. A broker
-    /// on another machine needs `amqps://` with a CA file, like the database needs
-    /// verify-full: the password and personal data would otherwise cross the network readable.
-    public func amqpConfiguration(connectionName: String) throws(ConfigurationError) -> AMQPConfiguration {
+    /// The broker configuration for one connection of the service.
+    public func amqpConfiguration(connectionName: String) -> AMQPConfiguration {
+        var configuration = broker
+        configuration.connectionName = connectionName
+        return configuration
+    }
+
+    /// `AMQP_URL` with the TLS files of the environment. A broker on another machine needs
+    /// `amqps://` with a CA file, as the database needs verify-full: the password and
+    /// personal data would otherwise cross the network readable or to an impostor.
+    private static func broker(
+        url: String, tlsFiles: (ca: String?, certificate: String?, key: String?), heartbeat: Duration, publishTimeout: Duration,
+        maxMessageSize: Int
+    ) throws(ConfigurationError) -> AMQPConfiguration {
         var configuration: AMQPConfiguration
         do {
-            configuration = try AMQPConfiguration(url: amqpURL, connectionName: connectionName)
+            configuration = try AMQPConfiguration(url: url)
         } catch {
             throw ConfigurationError(variable: "AMQP_URL", problem: .unsafe("is not usable: \(error)"))
         }
-        configuration.heartbeatSeconds = Int(amqpHeartbeat.components.seconds)
-        configuration.publishTimeout = amqpPublishTimeout
-        configuration.maxMessageSize = amqpMaxMessageSize
+        configuration.heartbeatSeconds = Int(heartbeat.components.seconds)
+        configuration.publishTimeout = publishTimeout
+        configuration.maxMessageSize = maxMessageSize
         if var tls = configuration.tls {
-            tls.caCertificatePath = tls.caCertificatePath ?? amqpCAFile
-            tls.clientCertificatePath = tls.clientCertificatePath ?? amqpCertificateFile
-            tls.clientKeyPath = tls.clientKeyPath ?? amqpKeyFile
+            tls.caCertificatePath = tls.caCertificatePath ?? tlsFiles.ca
+            tls.clientCertificatePath = tls.clientCertificatePath ?? tlsFiles.certificate
+            tls.clientKeyPath = tls.clientKeyPath ?? tlsFiles.key
             if (tls.clientCertificatePath == nil) != (tls.clientKeyPath == nil) {
                 throw ConfigurationError(variable: "AMQP_CERT_FILE", problem: .unsafe("and AMQP_KEY_FILE go together"))
             }
             configuration.tls = tls
-        } else if amqpCAFile != nil || amqpCertificateFile != nil || amqpKeyFile != nil {
+        } else if tlsFiles.ca != nil || tlsFiles.certificate != nil || tlsFiles.key != nil {
             throw ConfigurationError(variable: "AMQP_CA_FILE", problem: .unsafe("and the other TLS files need an amqps:// AMQP_URL"))
         }
-        let local = ["localhost", "::1"]
-        if let remote = configuration.nodes.first(where: { !$0.host.hasPrefix("127.") && !local.contains($0.host) }) {
-            guard configuration.tls?.caCertificatePath != nil else {
-                throw ConfigurationError(
-                    variable: "AMQP_URL",
-                    problem: .unsafe("must be amqps:// with a CA file (AMQP_CA_FILE) for a broker on another machine (\(remote.host))"))
-            }
+        if let problem = configuration.transportSecurityProblem {
+            throw ConfigurationError(variable: "AMQP_URL", problem: .unsafe(problem))
         }
         return configuration
     }
 
-    /// Refuses a database URL that cannot be parsed, or that would reach another machine
-    /// without a verified TLS connection (the password and personal data would cross the
-    /// network readable or to an impostor).
-    private static func checkDatabaseTransport(_ url: String) throws(ConfigurationError) {
+    /// `DATABASE_URL`, refused when it cannot be parsed or would reach another machine
+    /// without a verified TLS connection.
+    private static func database(url: String) throws(ConfigurationError) -> PostgresConfiguration {
         let configuration: PostgresConfiguration
         do {
             configuration = try PostgresConfiguration(url: url)
@@ -138,6 +138,7 @@ public struct ServiceSettings: Sendable {
         if let problem = configuration.transportSecurityProblem {
             throw ConfigurationError(variable: "DATABASE_URL", problem: .unsafe(problem))
         }
+        return configuration
     }
 
     private static func logLevel(_ environment: EnvironmentReader) throws(ConfigurationError) -> Logger.Level {
@@ -165,19 +166,10 @@ public struct ServiceSettings: Sendable {
 extension ServiceSettings: CustomStringConvertible {
     /// A summary safe to log: URLs are reduced to scheme, host, port and path.
     public var description: String {
-        "amqp=\(Self.redacted(amqpURL)) database=\(Self.redacted(databaseURL)) "
+        "amqp=\(broker) database=\(database) "
             + "http=\(httpHost):\(httpPort) log=\(logLevel.rawValue)/\(logFormat.rawValue) "
             + "prefetch=\(amqpPrefetch) heartbeat=\(amqpHeartbeat) publishTimeout=\(amqpPublishTimeout) pool=\(databasePoolSize) "
             + "deliveryLimit=\(deliveryLimit) shutdownGrace=\(shutdownGrace) "
             + "queueMaxLength=\(queueLimits.maxLength) queueMaxBytes=\(queueLimits.maxBytes)"
-    }
-
-    /// Drops user, password, query and fragment; anything not URL-shaped is hidden entirely.
-    static func redacted(_ url: String) -> String {
-        guard let components = URLComponents(string: url), let scheme = components.scheme,
-            let host = components.host, !host.isEmpty
-        else { return "<redacted>" }
-        let port = components.port.map { ":\($0)" } ?? ""
-        return "\(scheme)://\(host)\(port)\(components.path)"
     }
 }
