@@ -61,5 +61,34 @@ enum ReferralMigrations {
                 received_at timestamptz NOT NULL DEFAULT now()
             );
             """),
+        Migration(version: 4, name: "deadline extension requests and decisions", sql: """
+            -- An agency's request for more time (contract item 8) and the secretariat's
+            -- decision on it. The referral keeps its state and ladder while a request is
+            -- pending; at most one request per referral is pending at a time.
+            CREATE TABLE extension_requests (
+                id bigserial PRIMARY KEY,
+                referral_id uuid NOT NULL REFERENCES referrals (referral_id),
+                -- The deadline in force when the agency asked, and the local date
+                -- (Asia/Baku) it asked for.
+                due_by_before timestamptz NOT NULL,
+                requested_due_by date NOT NULL,
+                note text NOT NULL,
+                officer text,
+                message_id text,
+                requested_at timestamptz NOT NULL,
+                recorded_at timestamptz NOT NULL DEFAULT now(),
+                decision text CHECK (decision IN ('approved', 'refused')),
+                decided_by text,
+                decision_note text,
+                -- The deadline in force after an approval (possibly another date than asked).
+                granted_due_by timestamptz,
+                decided_at timestamptz,
+                CHECK ((decision IS NULL) = (decided_by IS NULL AND decided_at IS NULL)),
+                CHECK ((decision = 'approved') = (granted_due_by IS NOT NULL))
+            );
+            CREATE UNIQUE INDEX extension_requests_one_pending
+                ON extension_requests (referral_id) WHERE decision IS NULL;
+            CREATE INDEX extension_requests_referral ON extension_requests (referral_id);
+            """),
     ]
 }
