@@ -4,6 +4,7 @@ import Contract
 import Logging
 import Messaging
 import Postgres
+import Prometheus
 import ServiceLifecycle
 
 /// What makes one of the cluster's services: its schema and migrations, its broker
@@ -69,41 +70,87 @@ public struct ClusterServiceContext: Sendable {
 
 /// Runs a service of the cluster: configuration from the environment, structured logs,
 /// metrics, migrations, broker topology, the outbox relay, consumers and the health
-/// server, with graceful shutdown on SIGTERM (consumers stop first, the outbox is
-/// flushed, the health server goes last).
+/// server, all in one `ServiceGroup` with graceful shutdown on SIGTERM or SIGINT
+/// (consumers stop first, the outbox is flushed, the health server goes after them and
+/// the broker clients and database pool last). SIGQUIT, or the grace period running
+/// out, cancels what is still running.
 public enum ClusterService {
+    /// Runs the service until it is asked to stop, and returns the process's exit status:
+    /// 0 then, otherwise the failure's (``ServiceFailure/exitStatus``).
+    public static func exitStatus<Configuration: Sendable>(
+        running definition: ClusterServiceDefinition<Configuration>, environment: EnvironmentReader = EnvironmentReader()
+    ) async -> Int32 {
+        do {
+            try await run(definition, environment: environment)
+            return 0
+        } catch {
+            return error.exitStatus
+        }
+    }
+
+    /// Runs the service until it is asked to stop.
+    ///
+    /// - Throws: ``ServiceFailure``, already reported (on standard error before logging
+    ///   is set up, in the log after).
     public static func run<Configuration: Sendable>(
-        _ definition: ClusterServiceDefinition<Configuration>, environment: EnvironmentReader = EnvironmentReader()) async throws {
+        _ definition: ClusterServiceDefinition<Configuration>, environment: EnvironmentReader = EnvironmentReader()
+    ) async throws(ServiceFailure) {
         let settings: ServiceSettings
         let configuration: Configuration
+        let topology: Topology
         do {
             settings = try ServiceSettings(environment: environment, defaultHTTPPort: definition.defaultHTTPPort)
             configuration = try definition.configure(environment)
+            topology = try definition.topology(settings, configuration)
         } catch {
-            // Logging is not set up yet: say what is wrong plainly and stop.
-            FileHandleOutput.standardError("\(definition.name): configuration error: \(error)")
-            // A plain exit with the reason, not a crash report: nothing has started yet.
-            exit(78)
+            // Logging is not set up yet: say what is wrong plainly; nothing has started.
+            let failure = ServiceFailure.configuration(error)
+            FileHandleOutput.standardError("\(definition.name): \(failure)")
+            throw failure
         }
         _ = LoggingBootstrap.bootstrap(service: definition.name, level: settings.logLevel, format: settings.logFormat)
         let registry = MetricsBootstrap.bootstrap()
         let logger = Logger(label: definition.name)
+        do throws(ServiceFailure) {
+            try await runServices(
+                definition, settings: settings, configuration: configuration, topology: topology, environment: environment,
+                registry: registry, logger: logger)
+        } catch {
+            logger.critical("\(error)")
+            throw error
+        }
+        logger.info("stopped")
+    }
 
+    private static func runServices<Configuration: Sendable>(
+        _ definition: ClusterServiceDefinition<Configuration>, settings: ServiceSettings, configuration: Configuration,
+        topology: Topology, environment: EnvironmentReader, registry: PrometheusCollectorRegistry, logger: Logger
+    ) async throws(ServiceFailure) {
         let databaseConfiguration = settings.database
         let amqpConfiguration = settings.amqpConfiguration(connectionName: "\(definition.name)-publish")
         var consumerConfiguration = amqpConfiguration
         consumerConfiguration.connectionName = "\(definition.name)-consume"
-        let topology = try definition.topology(settings, configuration)
 
         let pool = PostgresPool(configuration: databaseConfiguration, size: settings.databasePoolSize, logger: logger)
         // Publishing and consuming use separate connections: a broker that blocks
         // publishers (resource alarm) must not stop acknowledgements.
         let publisher = AMQPClient(configuration: amqpConfiguration, topology: topology, logger: logger)
         let consumerClient = AMQPClient(configuration: consumerConfiguration, topology: topology, logger: logger)
+        // Started first, so stopped last: every user of the clients and the pool is gone by then.
+        let resources = ShutdownAction(name: "connections") {
+            await consumerClient.close()
+            await publisher.close()
+            await pool.shutdown()
+        }
 
         let migrator = Migrator(schema: definition.schema, migrations: definition.migrations, logger: logger)
         let migrated = ReadinessState()
-        try await migrateWithRetry(migrator, pool: pool, logger: logger)
+        do throws(ServiceFailure) {
+            try await migrateWithRetry(migrator, pool: pool, logger: logger)
+        } catch {
+            await resources.action()
+            throw error
+        }
         migrated.markReady()
 
         let context = ClusterServiceContext(
@@ -112,10 +159,18 @@ public enum ClusterService {
         var consumerSettings = MessageConsumer.Settings()
         consumerSettings.prefetch = UInt16(settings.amqpPrefetch)
         consumerSettings.deliveryLimit = settings.deliveryLimit
-        let consumers = try definition.consumers(context, configuration).map { consumer in
-            MessageConsumer(
-                queue: consumer.queue, consumerClient: consumerClient, publisher: publisher, pool: pool, inbox: context.inbox,
-                handler: consumer.handler, logger: logger, settings: consumerSettings) as any Service
+        let consumers: [any Service]
+        let additionalServices: [any Service]
+        do {
+            consumers = try definition.consumers(context, configuration).map { consumer in
+                MessageConsumer(
+                    queue: consumer.queue, consumerClient: consumerClient, publisher: publisher, pool: pool, inbox: context.inbox,
+                    handler: consumer.handler, logger: logger, settings: consumerSettings) as any Service
+            }
+            additionalServices = try definition.additionalServices(context, configuration)
+        } catch {
+            await resources.action()
+            throw .configuration(error)
         }
         let relay = OutboxRelay(
             outbox: context.outbox, pool: pool, listenerConfiguration: databaseConfiguration, publisher: publisher, logger: logger)
@@ -138,21 +193,18 @@ public enum ClusterService {
                 },
             ] + definition.readinessDetails(context, configuration),
             logger: logger)
-        let services: [any Service] = [health, relay] + (try definition.additionalServices(context, configuration)) + consumers
-        let runner = ServiceRunner(services: services, logger: logger, gracePeriod: settings.shutdownGrace)
+        let group = ServiceGroup.cluster(
+            services: [resources, health, relay] + additionalServices + consumers, gracePeriod: settings.shutdownGrace,
+            logger: logger)
         do {
-            try await runner.run()
+            try await group.run()
         } catch {
-            logger.error("service stopped with an error", metadata: ["error": "\(error)"])
+            throw .stopped(error)
         }
-        await consumerClient.close()
-        await publisher.close()
-        await pool.shutdown()
-        logger.info("stopped")
     }
 
     /// The database may still be starting: keep trying, loudly, until migrations apply.
-    private static func migrateWithRetry(_ migrator: Migrator, pool: PostgresPool, logger: Logger) async throws {
+    private static func migrateWithRetry(_ migrator: Migrator, pool: PostgresPool, logger: Logger) async throws(ServiceFailure) {
         var attempt = 0
         let backoff = Backoff(initial: .milliseconds(250), maximum: .seconds(5))
         while true {
@@ -162,11 +214,14 @@ public enum ClusterService {
                 return
             } catch let error as MigrationError {
                 // The database is ahead of this binary or tampered with: do not run.
-                logger.critical("migrations refused; not starting", metadata: ["error": "\(error)"])
-                exit(78)
+                throw .migrationsRefused(error)
             } catch {
                 logger.warning("migrations not applied yet; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-                try await Task.sleep(for: backoff.delay(attempt: attempt))
+                do {
+                    try await Task.sleep(for: backoff.delay(attempt: attempt))
+                } catch {
+                    throw .stopped(error)
+                }
                 attempt += 1
             }
         }

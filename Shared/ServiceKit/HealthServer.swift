@@ -12,7 +12,7 @@ import ServiceLifecycle
 ///   503 with `"status":"not-ready"`.
 /// - `GET /metrics`: the registry in Prometheus text format.
 ///
-/// Run it in the service's ``ServiceRunner``; it stops on graceful shutdown. Put it
+/// Run it in the service's group (`ServiceGroup.cluster`); it stops on graceful shutdown. Put it
 /// first in the service list so it is started first and stopped last.
 public struct HealthServer: Service {
     /// Adds extra routes (e.g. a service's own read-only reports) to the router.

@@ -9,8 +9,8 @@ import Testing
 
 @Suite("HealthServer")
 struct HealthServerTests {
-    /// Starts a server on a free loopback port inside a ``ServiceRunner``, runs `body`
-    /// against it, then shuts the runner down gracefully and waits for it to finish.
+    /// Starts a server on a free loopback port inside a service group, runs `body`
+    /// against it, then shuts the group down gracefully and waits for it to finish.
     static func withServer(
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         checks: [ReadinessCheck],
@@ -30,10 +30,10 @@ struct HealthServerTests {
             },
             onListening: { port in portContinuation.yield(port) }
         )
-        let runner = ServiceRunner(
-            services: [server], logger: Logger(label: "runner-test"), gracePeriod: .seconds(5),
-            shutdownSignals: [])
-        let running = Task { try await runner.run() }
+        let group = ServiceGroup.cluster(
+            services: [server], gracePeriod: .seconds(5), logger: Logger(label: "group-test"),
+            gracefulShutdownSignals: [], cancellationSignals: [])
+        let running = Task { try await group.run() }
 
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
@@ -41,11 +41,11 @@ struct HealthServerTests {
         do {
             try await body(port)
         } catch {
-            await runner.triggerGracefulShutdown()
+            await group.triggerGracefulShutdown()
             _ = try? await running.value
             throw error
         }
-        await runner.triggerGracefulShutdown()
+        await group.triggerGracefulShutdown()
         // Finishing without error means graceful shutdown completed.
         try await running.value
     }

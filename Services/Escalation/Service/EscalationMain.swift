@@ -1,4 +1,3 @@
-import Contract
 import Foundation
 import ServiceKit
 
@@ -7,13 +6,7 @@ import ServiceKit
 @main
 enum EscalationMain {
     static func main() async {
-        do {
-            try await ClusterService.run(EscalationService.definition)
-        } catch {
-            // A refused configuration (e.g. a bad policy file) ends here: say why in one
-            // line and exit non-zero instead of crashing with a backtrace.
-            FileHandle.standardError.write(Data("escalation: stopped: \(error)\n".utf8))
-            exit(1)
-        }
+        // A failure was reported where it happened; its exit status says which kind.
+        exit(await ClusterService.exitStatus(running: EscalationService.definition))
     }
 }

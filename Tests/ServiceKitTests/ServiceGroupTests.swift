@@ -44,8 +44,8 @@ struct StubbornService: Service {
 
 /// Signals go to the whole process, so these tests run one after another, and use
 /// SIGWINCH, which does nothing to a process that does not handle it.
-@Suite("ServiceRunner", .serialized)
-struct ServiceRunnerTests {
+@Suite("The services' group", .serialized)
+struct ServiceGroupTests {
     static func waitFor(_ event: String, in log: EventLog) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while !log.entries.contains(event) {
@@ -60,12 +60,12 @@ struct ServiceRunnerTests {
     @Test("services start in order and stop in reverse order on graceful shutdown")
     func startAndStopOrder() async throws {
         let log = EventLog()
-        let runner = ServiceRunner(
+        let group = ServiceGroup.cluster(
             services: [PoliteService(name: "first", log: log), PoliteService(name: "second", log: log)],
-            logger: Logger(label: "runner-test"), gracePeriod: .seconds(5), shutdownSignals: [])
-        let running = Task { try await runner.run() }
+            gracePeriod: .seconds(5), logger: Logger(label: "group-test"), gracefulShutdownSignals: [], cancellationSignals: [])
+        let running = Task { try await group.run() }
         try await Self.waitFor("second started", in: log)
-        await runner.triggerGracefulShutdown()
+        await group.triggerGracefulShutdown()
         try await running.value
         #expect(log.entries.suffix(2) == ["second stopped", "first stopped"])
     }
@@ -73,29 +73,31 @@ struct ServiceRunnerTests {
     @Test("the first signal shuts down gracefully")
     func firstSignal() async throws {
         let log = EventLog()
-        let runner = ServiceRunner(
+        let group = ServiceGroup.cluster(
             services: [PoliteService(name: "only", log: log)],
-            logger: Logger(label: "runner-test"), gracePeriod: .seconds(5), shutdownSignals: [.sigwinch])
-        let running = Task { try await runner.run() }
+            gracePeriod: .seconds(5), logger: Logger(label: "group-test"), gracefulShutdownSignals: [.sigwinch],
+            cancellationSignals: [])
+        let running = Task { try await group.run() }
         try await Self.waitFor("only started", in: log)
         kill(getpid(), SIGWINCH)
         try await running.value
         #expect(log.entries == ["only started", "only stopped"])
     }
 
-    @Test("a second signal cancels services that do not stop")
-    func secondSignal() async throws {
+    @Test("a cancellation signal during a graceful shutdown cancels services that do not stop")
+    func cancellationSignal() async throws {
         let log = EventLog()
-        let runner = ServiceRunner(
+        let group = ServiceGroup.cluster(
             services: [StubbornService(log: log)],
-            logger: Logger(label: "runner-test"), gracePeriod: .seconds(60), shutdownSignals: [.sigwinch])
+            gracePeriod: .seconds(60), logger: Logger(label: "group-test"), gracefulShutdownSignals: [.sigwinch],
+            cancellationSignals: [.sigcont])
         let started = ContinuousClock.now
-        let running = Task { try await runner.run() }
+        let running = Task { try await group.run() }
         try await Self.waitFor("stubborn started", in: log)
         kill(getpid(), SIGWINCH)
         try await Task.sleep(for: .milliseconds(200))
         #expect(!log.entries.contains("stubborn cancelled"))
-        kill(getpid(), SIGWINCH)
+        kill(getpid(), SIGCONT)
         _ = try? await running.value
         #expect(log.entries.contains("stubborn cancelled"))
         #expect(ContinuousClock.now - started < .seconds(30))
@@ -104,13 +106,14 @@ struct ServiceRunnerTests {
     @Test("the grace period running out cancels services that do not stop")
     func gracePeriodExpiry() async throws {
         let log = EventLog()
-        let runner = ServiceRunner(
+        let group = ServiceGroup.cluster(
             services: [StubbornService(log: log)],
-            logger: Logger(label: "runner-test"), gracePeriod: .milliseconds(300), shutdownSignals: [])
-        let running = Task { try await runner.run() }
+            gracePeriod: .milliseconds(300), logger: Logger(label: "group-test"), gracefulShutdownSignals: [],
+            cancellationSignals: [])
+        let running = Task { try await group.run() }
         try await Self.waitFor("stubborn started", in: log)
         let shutdownStarted = ContinuousClock.now
-        await runner.triggerGracefulShutdown()
+        await group.triggerGracefulShutdown()
         _ = try? await running.value
         #expect(log.entries.contains("stubborn cancelled"))
         #expect(ContinuousClock.now - shutdownStarted < .seconds(10))
