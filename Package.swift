@@ -122,6 +122,14 @@ let package = Package(
             path: "Services/Notification/Domain"
         ),
 
+        // What the operators' tool borrows from a service: its queries and rules, owned
+        // beside the service's migrations.
+        .target(
+            name: "NotificationOperations",
+            dependencies: ["NotificationDomain", "Postgres"],
+            path: "Services/Notification/Operations"
+        ),
+
         // The four services and the operator tool.
         .executableTarget(
             name: "Intake",
@@ -158,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "Reintegrationctl",
             dependencies: [
-                "ReferralDomain",
+                "ReferralDomain", "NotificationDomain", "NotificationOperations",
                 "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -60,11 +60,5 @@ extension EscalationPolicy {
     }
 
     /// Words of `a-z 0-9 _ -` joined by dots, at most 64 characters.
-    static func isAgencyCode(_ text: String) -> Bool {
-        text.utf8.count <= 64 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { word in
-            !word.isEmpty && word.utf8.allSatisfy { byte in
-                (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 95 || byte == 45
-            }
-        }
-    }
+    static func isAgencyCode(_ text: String) -> Bool { AgencyCode.isValid(text) }
 }

@@ -1,3 +1,4 @@
+import Contract
 import Foundation
 
 /// The rules a directory entry must meet before it is stored.
@@ -66,11 +67,11 @@ public enum DirectoryValidation {
         }
     }
 
-    /// Agency codes as routing uses them: lowercase letters, digits, `.`, `-`, `_`.
+    /// Agency codes as routing uses them (``AgencyCode``).
     public static func validateAgencyCode(_ code: String) throws(DirectoryEntryError) {
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789.-_")
-        guard !code.isEmpty, code.count <= 64, code.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
-            throw DirectoryEntryError(field: "agencies", problem: "must be agency codes (lowercase letters, digits, . - _)")
+        guard AgencyCode.isValid(code) else {
+            throw DirectoryEntryError(
+                field: "agencies", problem: "must be agency codes (words of a-z 0-9 _ - joined by dots, at most 64 bytes)")
         }
     }
 }

@@ -28,6 +28,16 @@ extension ClusterProcesses {
                 #expect(badEmail.status == 65, "\(badEmail)")
                 #expect(!badEmail.standardError.contains("not-an-address"), "the value is not repeated")
 
+                // The service's own rules: an agency code over 64 bytes is refused here too.
+                let longAgency = try await run([
+                    "add", "--name", "Long", "--role", "focal-point", "--agency", String(repeating: "a", count: 65),
+                    "--email", "long.\(UUID().uuidString.prefix(8).lowercased())@example.az",
+                ])
+                #expect(longAgency.status == 65, "\(longAgency)")
+                #expect(longAgency.standardError.contains("agencies"), "\(longAgency)")
+                let badRole = try await run(["add", "--name", "Bad", "--role", "boss", "--email", "boss@example.az"])
+                #expect(badRole.status == 65 && badRole.standardError.contains("role must be one of"), "\(badRole)")
+
                 let plainWebhook = try await run([
                     "change", email, "--webhook-url", "http://hooks.example.az/alerts", "--webhook-secret", "0123456789abcdef0123",
                 ])
