@@ -46,10 +46,15 @@ let package = Package(
         ),
 
         // Shared mechanisms.
+        // The retry schedule every reconnect and redelivery uses.
+        .target(
+            name: "Retry",
+            path: "Shared/Retry"
+        ),
         .target(
             name: "AMQP",
             dependencies: [
-                "CRabbitMQ",
+                "CRabbitMQ", "Retry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/AMQP"
@@ -58,6 +63,7 @@ let package = Package(
             name: "Postgres",
             dependencies: [
                 "CLibPQ",
+                "Retry",
                 "WorkingCalendar",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -87,7 +93,7 @@ let package = Package(
         .target(
             name: "Messaging",
             dependencies: [
-                "AMQP", "Postgres", "Contract",
+                "AMQP", "Postgres", "Contract", "Retry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,7 +103,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "AMQP", "Postgres", "Messaging", "Contract", "WorkingCalendar",
+                "AMQP", "Postgres", "Messaging", "Contract", "Retry", "WorkingCalendar",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -115,7 +121,7 @@ let package = Package(
         .target(
             name: "NotificationDomain",
             dependencies: [
-                "Contract", "WorkingCalendar",
+                "Contract", "Retry", "WorkingCalendar",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -180,9 +186,10 @@ let package = Package(
             name: "TestSupport",
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"]),
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP", "Retry", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "WorkingCalendarTests", dependencies: ["WorkingCalendar"]),
+        .testTarget(name: "RetryTests", dependencies: ["Retry"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(
             name: "EscalationTests",
@@ -196,7 +203,7 @@ let package = Package(
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "AMQP", "Postgres"]),
         .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "WorkingCalendar", "TestSupport"]),
         .testTarget(name: "ReferralTests", dependencies: ["ReferralDomain", "Contract", "WorkingCalendar", "TestSupport"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "TestSupport", "WorkingCalendar"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "Retry", "TestSupport", "WorkingCalendar"]),
         .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "ReferralDomain", "WorkingCalendar"]),
     ]
 )

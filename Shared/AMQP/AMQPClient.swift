@@ -1,4 +1,5 @@
 import Logging
+import Retry
 
 /// A connection to the broker that comes back: it connects lazily, declares its topology
 /// on every (re)connect, retries publishes whose confirms were lost with the connection,

@@ -1,4 +1,5 @@
 import Logging
+import Retry
 import Synchronization
 
 /// Deliveries from one queue that keep coming across reconnects.

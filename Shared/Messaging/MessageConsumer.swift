@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Metrics
 import Postgres
+import Retry
 import ServiceLifecycle
 
 /// Consumes one queue into a service's database, exactly once in effect.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Retry
 import Synchronization
 
 /// LISTEN/NOTIFY on its own dedicated connection and thread.
@@ -17,8 +18,7 @@ public final class PostgresListener: Sendable {
     static let pollIntervalMilliseconds: Int32 = 200
     /// An idle session is probed this often so a silently dropped connection is noticed.
     static let probeIntervalSeconds: Double = 30
-    static let initialBackoffSeconds: Double = 0.1
-    static let maximumBackoffSeconds: Double = 5
+    static let reconnectBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
 
     /// Prepares a listener; nothing connects until `events()` is called.
     public init(configuration: PostgresConfiguration, channels: [String], logger: Logger) {
@@ -32,7 +32,7 @@ public final class PostgresListener: Sendable {
     /// re-LISTENs and yields `.reconnected`, so callers re-scan for what they may have missed).
     ///
     /// Waits with PQsocket + poll() with a timeout (so `stop()` is noticed promptly);
-    /// reconnects with backoff (0.1 s doubling to 5 s) when the connection drops.
+    /// reconnects with backoff (from 0.1 s doubling to 5 s, with jitter) when the connection drops.
     /// Single consumer: a second call returns an already finished stream. The stream
     /// finishes after `stop()`; ending the iteration stops the listener too.
     public func events() -> AsyncStream<PostgresListenerEvent> {
@@ -66,23 +66,24 @@ public final class PostgresListener: Sendable {
     // MARK: - The listener thread
 
     private func run(_ continuation: AsyncStream<PostgresListenerEvent>.Continuation) {
-        var backoff = Self.initialBackoffSeconds
+        var failures = 0
         while !isStopping {
             do {
                 let connection = try connectAndListen()
-                backoff = Self.initialBackoffSeconds
+                failures = 0
                 logger.debug("PostgreSQL listener connected", metadata: ["postgres.channels": "\(channels)"])
                 continuation.yield(.reconnected)
                 try receive(on: connection, into: continuation)
                 connection.close()
             } catch {
                 guard !isStopping else { break }
+                let delay = Self.reconnectBackoff.delay(attempt: failures)
+                failures += 1
                 logger.warning(
                     "PostgreSQL listener lost its connection; reconnecting",
-                    metadata: ["postgres.error": "\(error)", "postgres.retryIn": "\(backoff)"]
+                    metadata: ["postgres.error": "\(error)", "postgres.retryIn": "\(delay)"]
                 )
-                sleepUnlessStopped(seconds: backoff)
-                backoff = min(backoff * 2, Self.maximumBackoffSeconds)
+                sleepUnlessStopped(for: delay)
             }
         }
         continuation.finish()
@@ -119,10 +120,10 @@ public final class PostgresListener: Sendable {
         }
     }
 
-    private func sleepUnlessStopped(seconds: Double) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !isStopping, Date() < deadline {
-            Thread.sleep(forTimeInterval: min(0.05, max(deadline.timeIntervalSinceNow, 0)))
+    private func sleepUnlessStopped(for delay: Duration) {
+        let deadline = ContinuousClock.now + delay
+        while !isStopping, ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import NIOPosix
+import Retry
 import Synchronization
 
 /// A fixed-size pool of PostgreSQL connections, each used on its own `NIOThreadPool` thread.
@@ -178,10 +179,11 @@ public final class PostgresPool: Sendable {
         }
     }
 
-    /// Exponential backoff with full jitter: up to 10 ms, 20 ms, 40 ms… capped at 500 ms.
+    /// The cluster's backoff from 10 ms, doubling up to 500 ms.
+    private static let retryBackoff = Backoff(initial: .milliseconds(10), maximum: .milliseconds(500))
+
     private static func retryDelay(afterAttempt attempt: Int) -> Duration {
-        let ceilingMilliseconds = min(10 << min(attempt - 1, 10), 500)
-        return .milliseconds(Int.random(in: 1...ceilingMilliseconds))
+        retryBackoff.delay(attempt: attempt - 1)
     }
 }
 

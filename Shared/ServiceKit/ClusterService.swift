@@ -1,10 +1,11 @@
-import Foundation
 import AMQP
 import Contract
+import Foundation
 import Logging
 import Messaging
 import Postgres
 import Prometheus
+import Retry
 import ServiceLifecycle
 
 /// What makes one of the cluster's services: its schema and migrations, its broker

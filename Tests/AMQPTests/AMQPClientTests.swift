@@ -1,9 +1,10 @@
 import AMQP
 import Foundation
 import Logging
+import Retry
 import Synchronization
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("AMQP client reconnects on a real broker")
 struct AMQPClientTests {

@@ -1,8 +1,9 @@
 import AMQP
 import Foundation
 import Logging
-import TestSupport
+import Retry
 import Testing
+import TestSupport
 
 /// Per-message outcomes and connect failures on the real broker.
 @Suite("Publish outcomes and connect failures on a real broker")

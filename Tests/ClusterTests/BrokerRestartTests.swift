@@ -2,8 +2,9 @@ import AMQP
 import Contract
 import Foundation
 import Logging
-import TestSupport
+import Retry
 import Testing
+import TestSupport
 
 extension ClusterProcesses {
     /// Restarting RabbitMQ under load. It stops the broker every other test uses, so

@@ -1,4 +1,5 @@
 import Foundation
+import Retry
 
 /// When endpoints stop being tried, and for how long.
 ///
@@ -39,8 +40,7 @@ public struct CircuitBreakerPolicy: Sendable, Equatable {
     /// The wait before the next probe of a shared endpoint that has failed `failures`
     /// times (the failure that opened it included) since it last worked.
     public func probeDelay(afterFailures failures: Int) -> Duration {
-        let first = RetryPolicy.seconds(firstProbeDelay)
-        let seconds = min(first * pow(2, Double(min(max(failures - 1, 0), 30))), RetryPolicy.seconds(probeInterval))
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        // Without jitter: one probe per shared endpoint, so there is nothing to spread out.
+        Backoff(initial: firstProbeDelay, maximum: probeInterval).ceiling(attempt: failures - 1)
     }
 }

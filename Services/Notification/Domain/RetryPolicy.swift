@@ -1,4 +1,5 @@
 import Foundation
+import Retry
 
 /// Bounded retries with exponential backoff and jitter: neither a flood on an endpoint
 /// that is down nor a silent give-up after one try.
@@ -40,9 +41,7 @@ public struct RetryPolicy: Sendable, Equatable {
         afterAttempt attempt: Int, failure: FailureClass, firstAttemptAt: Date, now: Date, using generator: inout Generator
     ) -> Decision {
         guard failure == .transient, attempt < maximumAttempts else { return .giveUp }
-        let base = backoff(afterAttempt: attempt)
-        let jittered = base / 2 + Double.random(in: 0...(base / 2), using: &generator)
-        let next = now.addingTimeInterval(jittered)
+        let next = now.addingTimeInterval(Self.seconds(schedule.delay(attempt: attempt - 1, using: &generator)))
         guard next <= firstAttemptAt.addingTimeInterval(Self.seconds(maximumAge)) else { return .giveUp }
         return .retry(at: next)
     }
@@ -62,9 +61,11 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// The delay before jitter after `attempt` failures, in seconds.
     public func backoff(afterAttempt attempt: Int) -> Double {
-        let exponent = Double(min(max(attempt - 1, 0), 30))
-        return min(Self.seconds(initialDelay) * pow(2, exponent), Self.seconds(maximumDelay))
+        Self.seconds(schedule.ceiling(attempt: attempt - 1))
     }
+
+    /// The cluster's backoff, from `initialDelay` doubling up to `maximumDelay`.
+    private var schedule: Backoff { Backoff(initial: initialDelay, maximum: maximumDelay) }
 
     /// `duration` in seconds, fractions kept.
     public static func seconds(_ duration: Duration) -> Double {
