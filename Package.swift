@@ -204,6 +204,6 @@ let package = Package(
         .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "WorkingCalendar", "TestSupport"]),
         .testTarget(name: "ReferralTests", dependencies: ["ReferralDomain", "Contract", "WorkingCalendar", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "Retry", "TestSupport", "WorkingCalendar"]),
-        .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "ReferralDomain", "WorkingCalendar"]),
+        .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "ReferralDomain", "WorkingCalendar", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )
