@@ -122,6 +122,14 @@ let package = Package(
             path: "Services/Notification/Domain"
         ),
 
+        // The referral schema's operations the operator tool runs (deadline extensions):
+        // owned by the referral service, so the tool writes no SQL against its schema.
+        .target(
+            name: "ReferralOperations",
+            dependencies: ["ReferralDomain", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar"],
+            path: "Services/Referral/Operations"
+        ),
+
         // The four services and the operator tool.
         .executableTarget(
             name: "Intake",
@@ -134,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "Referral",
             dependencies: [
-                "ReferralDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
+                "ReferralDomain", "ReferralOperations", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Referral/Service"
@@ -158,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "Reintegrationctl",
             dependencies: [
-                "ReferralDomain",
+                "ReferralDomain", "ReferralOperations",
                 "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
