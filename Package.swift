@@ -129,11 +129,16 @@ let package = Package(
         ),
 
         // What the operators' tool borrows from a service: its queries and rules, owned
-        // beside the service's migrations.
+        // beside the service's migrations, so the tool writes no SQL against its schema.
         .target(
             name: "NotificationOperations",
             dependencies: ["NotificationDomain", "Postgres"],
             path: "Services/Notification/Operations"
+        ),
+        .target(
+            name: "ReferralOperations",
+            dependencies: ["ReferralDomain", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar"],
+            path: "Services/Referral/Operations"
         ),
 
         // The four services and the operator tool.
@@ -148,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "Referral",
             dependencies: [
-                "ReferralDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
+                "ReferralDomain", "ReferralOperations", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Referral/Service"
@@ -172,7 +177,7 @@ let package = Package(
         .executableTarget(
             name: "Reintegrationctl",
             dependencies: [
-                "ReferralDomain", "NotificationDomain", "NotificationOperations",
+                "ReferralDomain", "ReferralOperations", "NotificationDomain", "NotificationOperations",
                 "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -57,6 +57,8 @@ public enum MessageType {
     public static let intakeOutcome = "intake-outcome.v1"
     public static let referral = "referral.v1"
     public static let referralStatus = "referral-status.v1"
+    /// The referral service tells an agency its referral's deadline was extended or not.
+    public static let referralUpdated = "referral-updated.v1"
 
     // Internal events; the routing key on `cluster.events` equals the type's stem.
     public static let caseOpened = "case-opened.v1"
@@ -71,7 +73,8 @@ public enum EventRoutingKey {
     public static let caseConsentReleased = "case.consent-released"
     /// `referral.issued`, `referral.acknowledged`, … (see `ReferralEvent.Kind`).
     public static func referral(_ kind: ReferralEvent.Kind) -> String { "referral.\(kind.rawValue)" }
-    /// `notification.escalation`, `notification.consent-hold`, `notification.operator`.
+    /// `notification.escalation`, `notification.consent-hold`, `notification.operator`,
+    /// `notification.extension-requested`.
     public static func notification(_ kind: NotificationRequest.Kind) -> String { "notification.\(kind.rawValue)" }
 }
 

@@ -11,6 +11,8 @@ public struct NotificationRequest: Sendable, Codable, Equatable {
         case consentHold = "consent-hold"
         /// Something operators must look at (a delivery that finally failed).
         case operatorReport = "operator"
+        /// An agency asked for a later deadline (to the secretariat and the chair).
+        case extensionRequested = "extension-requested"
     }
 
     /// What an operator report is about.
@@ -43,6 +45,9 @@ public struct NotificationRequest: Sendable, Codable, Equatable {
     /// Seconds past the deadline when the request was made (0 when not late).
     public var lateBySeconds: Int?
     public var personInitials: String?
+    /// For extension requests: the local date (Asia/Baku, `YYYY-MM-DD`) the agency asks for;
+    /// `deadline` is then the deadline in force.
+    public var requestedDueBy: String?
     /// For operator reports: what went wrong (absent in reports from before it existed: a failed delivery).
     public var problem: OperatorProblem?
     public var requestedAt: Date
@@ -50,7 +55,8 @@ public struct NotificationRequest: Sendable, Codable, Equatable {
     public init(
         kind: Kind, deliveryKey: String, audiences: [Audience], agency: String? = nil,
         caseId: UUID? = nil, referralId: UUID? = nil, step: Int? = nil, deadline: Date? = nil,
-        lateBySeconds: Int? = nil, personInitials: String? = nil, problem: OperatorProblem? = nil, requestedAt: Date
+        lateBySeconds: Int? = nil, personInitials: String? = nil, requestedDueBy: String? = nil, problem: OperatorProblem? = nil,
+        requestedAt: Date
     ) {
         self.kind = kind
         self.deliveryKey = deliveryKey
@@ -62,6 +68,7 @@ public struct NotificationRequest: Sendable, Codable, Equatable {
         self.deadline = deadline
         self.lateBySeconds = lateBySeconds
         self.personInitials = personInitials
+        self.requestedDueBy = requestedDueBy
         self.problem = problem
         self.requestedAt = requestedAt
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// `referral-event.v1`: referral → escalation, on `cluster.events` with key
-/// `referral.<kind>`. One event per state change of a referral.
+/// `referral.<kind>`. One event per state change of a referral, and one per approved
+/// deadline extension (`deadline-changed`, carrying the new `dueBy`).
 public struct ReferralEvent: Sendable, Codable, Equatable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case issued
@@ -9,6 +10,8 @@ public struct ReferralEvent: Sendable, Codable, Equatable {
         case inProgress = "in-progress"
         case completed
         case declined
+        /// The secretariat approved a deadline extension: `dueBy` is the deadline now in force.
+        case deadlineChanged = "deadline-changed"
     }
 
     public var schema: String = MessageType.referralEvent
@@ -17,7 +20,8 @@ public struct ReferralEvent: Sendable, Codable, Equatable {
     public var caseId: UUID
     public var agency: String
     public var at: Date
-    /// Set on `issued`: the deadlines the escalation ladder is planned from.
+    /// Set on `issued`: the deadlines the escalation ladder is planned from; `dueBy` also on
+    /// `deadline-changed`.
     public var issuedAt: Date?
     public var acknowledgeBy: Date?
     public var dueBy: Date?

@@ -49,6 +49,12 @@ public struct WorkingCalendar: Sendable, Equatable {
         return moment(wallClockSeconds: Double(target.ordinal) * Self.secondsPerDay + Self.secondsPerDay - 1)
     }
 
+    /// 23:59:59 local time on `day`, working day or not: the deadline a date names (an
+    /// extended `dueBy` is the end of the local date the secretariat grants).
+    public func endOfDay(_ day: CivilDay) -> Date {
+        moment(wallClockSeconds: Double(day.ordinal) * Self.secondsPerDay + Self.secondsPerDay - 1)
+    }
+
     /// Moves the local day of `instant` by `workingDays` working days (backwards when
     /// negative), keeping the local time of day. Starting from a weekend or holiday, one
     /// working day forward is the next working day and one back the previous one.

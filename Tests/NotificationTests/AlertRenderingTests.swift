@@ -58,6 +58,26 @@ struct AlertRenderingTests {
         #expect(try templates.render(failed, language: language) == failedAlert)
     }
 
+    @Test("an extension request names the deadline in force and the date asked for, the person by initials only", arguments: AlertLanguage.allCases)
+    func extensionRequestNamesBothDates(language: AlertLanguage) throws {
+        let request = NotificationRequest(
+            kind: .extensionRequested, deliveryKey: "extension-requested:7", audiences: [.secretariat, .chair], agency: "health",
+            caseId: NotificationFixtures.caseId, referralId: NotificationFixtures.referralId, deadline: NotificationFixtures.deadline,
+            personInitials: "Ə.M.", requestedDueBy: "2026-06-19", requestedAt: NotificationFixtures.deadline)
+        let alert = try templates.render(request, language: language)
+        let text = alert.subject + "\n" + alert.body + (alert.html ?? "")
+        #expect(alert.subject.hasPrefix(language == .en ? "[Reintegration] health asks to extend" : "[Reinteqrasiya] health"))
+        #expect(alert.subject.contains("2026-06-19"))
+        #expect(alert.body.contains("2026-06-01 18:00 +04:00"))
+        #expect(alert.body.contains("Ə.M."))
+        #expect(alert.body.contains(ContractID.text(NotificationFixtures.referralId)))
+        #expect(alert.body.contains(language == .en ? "Date requested:  2026-06-19" : "İstənilən tarix:  2026-06-19"))
+        #expect(alert.body.contains("reintegrationctl referral extension"))
+        for word in ["Məmmədov", "Əli", "1990", "5ABC1D2", "+994"] {
+            #expect(!text.contains(word))
+        }
+    }
+
     /// Whatever the request carries, the output must not look like it names the person.
     @Test(arguments: AlertLanguage.allCases)
     func renderedOutputHasNoPersonalDataBeyondInitials(language: AlertLanguage) throws {

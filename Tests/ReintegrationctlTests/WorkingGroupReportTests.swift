@@ -21,6 +21,28 @@ struct WorkingGroupReportTests {
             overdueNow: 2, medianWorkingDaysToCompletion: 5))
     }
 
+    @Test("extensions are counted per agency, and on time means by the deadline in force")
+    func extensionsCounted() {
+        // Completed on 24 January: late against the original dueBy (20 January), on time
+        // against the extension granted to the end of 24 January.
+        var extended = ReportScenario.referral(
+            "health", issued: "2025-01-06T10:00:00", status: .completed, acknowledged: "2025-01-07T09:00:00", completed: "2025-01-24T15:00:00")
+        extended.dueBy = ReportScenario.calendar.endOfDay(CivilDay("2025-01-24")!)
+        extended.extensionsRequested = 2
+        extended.extensionsGranted = 1
+        extended.extensionsRefused = 1
+        var pending = ReportScenario.referral("labour", issued: "2025-01-06T10:00:00", status: .inProgress, acknowledged: "2025-01-07T09:00:00")
+        pending.extensionsRequested = 1
+        let report = WorkingGroupReport(
+            records: [extended, pending], period: ReportScenario.period, asOf: ReportScenario.asOf, calendar: ReportScenario.calendar)
+        #expect(report.agencies[0].completedOnTime == 1 && report.agencies[0].completedLate == 0)
+        func extensions(_ figures: AgencyFigures) -> [Int] { [figures.extensionsRequested, figures.extensionsGranted, figures.extensionsRefused] }
+        #expect(extensions(report.agencies[0]) == [2, 1, 1])
+        #expect(extensions(report.agencies[1]) == [1, 0, 0])
+        #expect(extensions(report.total) == [3, 1, 1])
+        #expect(ReportColumns.cells(report.total).suffix(3) == ["3", "1", "1"])
+    }
+
     @Test("the period is counted in Baku days, not UTC days")
     func periodInBakuDays() {
         let january = ReportScenario.report.agencies.first { $0.agency == "labour" }

@@ -24,4 +24,18 @@ public enum LadderPlanner {
             )
         }
     }
+
+    /// The pending steps (by number) planned again from a new `dueBy`: each step the
+    /// agency's ladder anchors on `dueBy` gets its moment from the new deadline by the
+    /// step's offset, and shows that deadline. Steps anchored on `acknowledgeBy`, steps
+    /// already fired or cancelled (not in `pendingSteps`) and steps the ladder no longer
+    /// has keep their plan.
+    public static func replan(
+        pendingSteps: [Int], agency: String, dueBy: Date, policy: EscalationPolicy, calendar: WorkingCalendar
+    ) -> [RescheduledStep] {
+        let pending = Set(pendingSteps)
+        return policy.ladder(for: agency).filter { $0.anchor == .dueBy && pending.contains($0.step) }.map { step in
+            RescheduledStep(step: step.step, moment: calendar.offset(dueBy, by: step.offset), deadline: dueBy)
+        }
+    }
 }

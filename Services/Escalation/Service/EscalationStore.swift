@@ -11,7 +11,7 @@ struct EscalationStore: Sendable {
 
     let schema: String
 
-    private var prefix: String { PostgresIdentifier.quoted(schema) }
+    var prefix: String { PostgresIdentifier.quoted(schema) }
 
     // MARK: - Referral events
 
@@ -39,11 +39,11 @@ struct EscalationStore: Sendable {
             ])
     }
 
-    /// The kinds of events other than `issued` already recorded for a referral (they may
-    /// come before its `issued` event after redeliveries).
+    /// The answers (events other than `issued` and `deadline-changed`) already recorded for
+    /// a referral (they may come before its `issued` event after redeliveries).
     func recordedAnswers(for referralId: UUID, on connection: PostgresConnection) throws -> [ReferralEvent.Kind] {
         try connection.query(
-            "SELECT DISTINCT kind FROM \(prefix).referral_events WHERE referral_id = $1 AND kind <> 'issued' ORDER BY kind",
+            "SELECT DISTINCT kind FROM \(prefix).referral_events WHERE referral_id = $1 AND kind NOT IN ('issued', 'deadline-changed') ORDER BY kind",
             [.uuid(referralId)]
         ).compactMap { row in ReferralEvent.Kind(rawValue: try row["kind"].decode()) }
     }

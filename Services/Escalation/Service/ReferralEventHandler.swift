@@ -7,8 +7,9 @@ import Metrics
 import Postgres
 import WorkingCalendar
 
-/// Records each referral event, plans the escalation ladder on `issued` and cancels the
-/// steps an agency's answer makes unnecessary.
+/// Records each referral event, plans the escalation ladder on `issued`, cancels the
+/// steps an agency's answer makes unnecessary, and plans the pending steps again from the
+/// new deadline when an extension is approved (`deadline-changed`).
 ///
 /// Events of one referral may arrive out of order after redeliveries: an answer that
 /// comes before its `issued` event is recorded, and applied when the ladder is planned.
@@ -25,10 +26,11 @@ struct ReferralEventHandler: MessageHandler {
 
     /// Applies one decoded event inside the caller's transaction.
     func apply(_ event: ReferralEvent, on connection: PostgresConnection) throws -> HandlingOutcome {
-        try store.record(event, on: connection)
         let metadata: Logger.Metadata = [
             "referralId": "\(ContractID.text(event.referralId))", "caseId": "\(ContractID.text(event.caseId))", "kind": "\(event.kind.rawValue)",
         ]
+        if event.kind == .deadlineChanged { return try replan(event, metadata: metadata, on: connection) }
+        try store.record(event, on: connection)
         guard event.kind == .issued else {
             let cancelled = try store.cancelPendingSteps(of: event.referralId, by: event.kind, on: connection)
             logger.info("referral event recorded", metadata: metadata.merging(["cancelledSteps": "\(cancelled)"]) { $1 })
@@ -48,6 +50,25 @@ struct ReferralEventHandler: MessageHandler {
         Counter(label: "escalation_ladders_planned_total", dimensions: [("agency", event.agency)]).increment()
         logger.info("ladder planned", metadata: metadata.merging([
             "steps": "\(plan.map(\.step))", "cancelledSteps": "\(cancelled.sorted())",
+        ]) { $1 })
+        return .applied
+    }
+
+    /// Moves the referral's deadline and plans its pending `dueBy` steps again; fired steps
+    /// stay fired. Runs once per event: the inbox drops a redelivery, and a deadline that
+    /// is not later than the one kept changes nothing.
+    private func replan(_ event: ReferralEvent, metadata: Logger.Metadata, on connection: PostgresConnection) throws -> HandlingOutcome {
+        guard let dueBy = event.dueBy else { throw LadderPlanningError.missingDeadline(field: "dueBy") }
+        guard let moved = try store.moveDeadline(of: event.referralId, to: dueBy, event: event, on: connection) else {
+            logger.info("deadline not later than the one kept (or referral unknown); nothing changes", metadata: metadata)
+            return .duplicate
+        }
+        let steps = LadderPlanner.replan(
+            pendingSteps: moved.pendingSteps, agency: moved.agency, dueBy: dueBy, policy: policy, calendar: calendar)
+        let changed = try store.reschedule(steps, of: event.referralId, on: connection)
+        Counter(label: "escalation_ladders_replanned_total", dimensions: [("agency", moved.agency)]).increment()
+        logger.info("ladder planned again from the extended deadline", metadata: metadata.merging([
+            "dueBy": "\(Timestamp.format(dueBy))", "rescheduledSteps": "\(changed)",
         ]) { $1 })
         return .applied
     }

@@ -135,6 +135,7 @@ public struct AlertTemplates: Sendable {
         if let initials = request.personInitials { values["initials"] = initials }
         if request.problem == .noRecipient { values["noRecipient"] = true }
         if let deadline = request.deadline { values["deadline"] = AlertFormatting.deadline(deadline) }
+        if let requestedDueBy = request.requestedDueBy { values["requestedDueBy"] = requestedDueBy }
         if let step = request.step {
             values["step"] = step
             values["step\(step)"] = true

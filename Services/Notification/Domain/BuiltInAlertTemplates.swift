@@ -115,6 +115,68 @@ enum BuiltInAlertTemplates {
             </table>
             <p>Please act on the referral in your agency's system.<br>This message names the person by initials only.</p>
             """#,
+        "extension-requested.az.mustache": #"""
+            [Reinteqrasiya] {{agency}} {{referralId}} yönləndirməsinin müddətini {{requestedDueBy}} tarixinə uzatmağı xahiş edir
+
+            Hörmətli həmkar,
+
+            {{agency}} qurumu aşağıdakı yönləndirmə üçün əlavə vaxt istəyir: son müddət {{deadline}} əvəzinə {{requestedDueBy}} tarixinin sonuna keçəcək (Bakı vaxtı).
+            Katiblik qərar verənə qədər yönləndirmənin statusu və eskalasiya pillələri dəyişmir.
+
+            İş:               {{caseId}}
+            Yönləndirmə:      {{referralId}}
+            Qurum:            {{agency}}
+            Şəxs:             {{initials}}
+            Son müddət:       {{deadline}} (Bakı vaxtı)
+            İstənilən tarix:  {{requestedDueBy}}
+
+            Katiblik qərarı belə verir: reintegrationctl referral extension list | approve | refuse.
+            Bu məktubda şəxs yalnız inisialları ilə göstərilir.
+            --- html ---
+            <p>Hörmətli həmkar,</p>
+            <p>{{agency}} qurumu aşağıdakı yönləndirmə üçün əlavə vaxt istəyir: son müddət {{deadline}} əvəzinə {{requestedDueBy}} tarixinin sonuna keçəcək (Bakı vaxtı).
+            Katiblik qərar verənə qədər yönləndirmənin statusu və eskalasiya pillələri dəyişmir.</p>
+            <table cellpadding="4" style="border-collapse: collapse">
+            <tr><th align="left">İş</th><td>{{caseId}}</td></tr>
+            <tr><th align="left">Yönləndirmə</th><td>{{referralId}}</td></tr>
+            <tr><th align="left">Qurum</th><td>{{agency}}</td></tr>
+            <tr><th align="left">Şəxs</th><td>{{initials}}</td></tr>
+            <tr><th align="left">Son müddət</th><td>{{deadline}} (Bakı vaxtı)</td></tr>
+            <tr><th align="left">İstənilən tarix</th><td><strong>{{requestedDueBy}}</strong></td></tr>
+            </table>
+            <p>Katiblik qərarı belə verir: reintegrationctl referral extension list | approve | refuse.<br>Bu məktubda şəxs yalnız inisialları ilə göstərilir.</p>
+            """#,
+        "extension-requested.en.mustache": #"""
+            [Reintegration] {{agency}} asks to extend referral {{referralId}} to {{requestedDueBy}}
+
+            Dear colleague,
+
+            The agency {{agency}} asks for more time on the referral below: its deadline would move from {{deadline}} to the end of {{requestedDueBy}} (Asia/Baku).
+            The referral keeps its status and its escalation ladder until the secretariat decides.
+
+            Case:            {{caseId}}
+            Referral:        {{referralId}}
+            Agency:          {{agency}}
+            Person:          {{initials}}
+            Deadline:        {{deadline}} (Asia/Baku)
+            Date requested:  {{requestedDueBy}}
+
+            The secretariat decides with: reintegrationctl referral extension list | approve | refuse.
+            This message names the person by initials only.
+            --- html ---
+            <p>Dear colleague,</p>
+            <p>The agency {{agency}} asks for more time on the referral below: its deadline would move from {{deadline}} to the end of {{requestedDueBy}} (Asia/Baku).
+            The referral keeps its status and its escalation ladder until the secretariat decides.</p>
+            <table cellpadding="4" style="border-collapse: collapse">
+            <tr><th align="left">Case</th><td>{{caseId}}</td></tr>
+            <tr><th align="left">Referral</th><td>{{referralId}}</td></tr>
+            <tr><th align="left">Agency</th><td>{{agency}}</td></tr>
+            <tr><th align="left">Person</th><td>{{initials}}</td></tr>
+            <tr><th align="left">Deadline</th><td>{{deadline}} (Asia/Baku)</td></tr>
+            <tr><th align="left">Date requested</th><td><strong>{{requestedDueBy}}</strong></td></tr>
+            </table>
+            <p>The secretariat decides with: reintegrationctl referral extension list | approve | refuse.<br>This message names the person by initials only.</p>
+            """#,
         "operator.az.mustache": #"""
             [Reinteqrasiya] {{#noRecipient}}Xəbərdarlıq heç kimə çatmadı{{/noRecipient}}{{^noRecipient}}Bildiriş çatdırıla bilmədi{{/noRecipient}} ({{deliveryKey}})
 

@@ -1,7 +1,7 @@
 import Postgres
 
 /// The referral schema: cases as routed, referrals with their deadlines, the audit
-/// trail of every status change, and refused status updates.
+/// trail of every status change, refused status updates, and deadline extensions.
 enum ReferralMigrations {
     static let all: [Migration] = [
         Migration(version: 2, name: "cases, referrals, status history, refusals", sql: """
@@ -89,6 +89,26 @@ enum ReferralMigrations {
             CREATE UNIQUE INDEX extension_requests_one_pending
                 ON extension_requests (referral_id) WHERE decision IS NULL;
             CREATE INDEX extension_requests_referral ON extension_requests (referral_id);
+            """),
+        Migration(version: 5, name: "deadline history", sql: """
+            -- The referral's deadline history (contract item 8): each extension request and each
+            -- decision on it, who and when, from which deadline to which. For a request, to_due_by
+            -- is the end of the date asked for; for a decision, the deadline in force after it
+            -- (unchanged on a refusal).
+            CREATE TABLE deadline_history (
+                id bigserial PRIMARY KEY,
+                referral_id uuid NOT NULL REFERENCES referrals (referral_id),
+                extension_request_id bigint NOT NULL REFERENCES extension_requests (id),
+                event text NOT NULL CHECK (event IN ('extension-requested', 'extension-approved', 'extension-refused')),
+                from_due_by timestamptz NOT NULL,
+                to_due_by timestamptz NOT NULL,
+                -- The agency's account for a request, the secretariat member's name for a decision.
+                actor text NOT NULL,
+                officer text,
+                note text NOT NULL,
+                recorded_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX deadline_history_referral ON deadline_history (referral_id);
             """),
     ]
 }

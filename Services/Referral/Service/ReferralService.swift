@@ -1,5 +1,6 @@
 import Contract
 import ReferralDomain
+import ReferralOperations
 import ServiceKit
 import WorkingCalendar
 
@@ -41,7 +42,11 @@ enum ReferralService {
                     handler: CaseEventHandler(policy: policy, calendar: calendar, store: store, outbox: context.outbox, logger: context.logger)),
                 ConsumerDefinition(
                     queue: QueueName.referralStatusUpdates,
-                    handler: StatusUpdateHandler(store: store, outbox: context.outbox, logger: context.logger)),
+                    handler: StatusUpdateHandler(
+                        store: store, outbox: context.outbox, logger: context.logger,
+                        extensionRequests: ExtensionRequestHandler(
+                            store: ExtensionRequestStore(schema: "referral", calendar: calendar), outbox: context.outbox,
+                            logger: context.logger))),
             ]
         }
     )

@@ -16,6 +16,8 @@ struct StatusUpdateHandler: MessageHandler {
     let store: ReferralStore
     let outbox: Outbox
     let logger: Logger
+    /// Status updates that ask for a later deadline (`extension-requested`).
+    let extensionRequests: ExtensionRequestHandler
 
     func handle(_ delivery: Delivery, in connection: PostgresConnection) throws -> HandlingOutcome {
         let properties = delivery.properties
@@ -25,6 +27,11 @@ struct StatusUpdateHandler: MessageHandler {
         guard let userId = properties.userId, let agency = AccountName.agencyCode(fromUserId: userId) else {
             return try refuse(
                 delivery, .missingUserId, "user_id: is required and must be the agency's account name", referralId: nil, on: connection)
+        }
+        switch try extensionRequests.handle(delivery, agency: agency, userId: userId, messageId: messageId, on: connection) {
+        case nil: break
+        case .handled(let outcome)?: return outcome
+        case .refused(let reason, let detail, let referralId)?: return try refuse(delivery, reason, detail, referralId: referralId, on: connection)
         }
         let update: StatusUpdate
         do {

@@ -19,6 +19,8 @@ struct CaseDossier: Sendable, Encodable {
             case caseOpened = "case-opened"
             case consentReleased = "consent-released"
             case statusChange = "status-change"
+            /// A deadline extension asked for, approved or refused (contract item 8).
+            case deadlineExtension = "deadline-extension"
             case escalation
             case deliveryAttempt = "delivery-attempt"
             case deliveryWaiting = "delivery-waiting"

@@ -33,15 +33,20 @@ struct CaseDossierSource {
         var referral: Bool
         var escalation: Bool
         var notification: Bool
+        /// The referral schema's deadline history (migration 5).
+        var deadlines: Bool
     }
 
     private func presentTables() throws -> PresentTables {
         let row = try connection.query("""
             SELECT to_regclass('referral.status_history') IS NOT NULL AS referral,
                    to_regclass('escalation.escalation_events') IS NOT NULL AS escalation,
-                   to_regclass('notification.delivery_attempts') IS NOT NULL AS notification
+                   to_regclass('notification.delivery_attempts') IS NOT NULL AS notification,
+                   to_regclass('referral.deadline_history') IS NOT NULL AS deadlines
             """)[0]
-        return PresentTables(referral: try row["referral"].decode(), escalation: try row["escalation"].decode(), notification: try row["notification"].decode())
+        return PresentTables(
+            referral: try row["referral"].decode(), escalation: try row["escalation"].decode(), notification: try row["notification"].decode(),
+            deadlines: try row["deadlines"].decode())
     }
 
     private func dossier(_ caseId: UUID, present: PresentTables) throws -> CaseDossier {
@@ -65,6 +70,7 @@ struct CaseDossierSource {
             at: dossier.openedAt, kind: .caseOpened,
             summary: dossier.consent == "awaiting" ? "case opened, held awaiting consent" : "case opened"))
         if present.referral { try addReferrals(to: &dossier) }
+        if present.deadlines { try addDeadlineExtensions(to: &dossier) }
         if present.escalation { try addEscalations(to: &dossier) }
         if present.notification { try addDeliveries(to: &dossier) }
         // Stable: entries at the same instant keep the order they were added in (case, status, escalation, delivery).
@@ -101,6 +107,30 @@ struct CaseDossierSource {
                 at: try row["recorded_at"].decode(), kind: .statusChange, referralId: try row["referral_id"].decode(),
                 agency: try row["agency"].decode(), summary: "\(from.map { "\($0) → " } ?? "")\(to) (by \(actor))",
                 fromStatus: from, toStatus: to, actor: actor))
+        }
+    }
+
+    /// Extension requests and decisions: who, when, from which deadline to which. Notes stay
+    /// out, as the status history's do.
+    private func addDeadlineExtensions(to dossier: inout CaseDossier) throws {
+        for row in try connection.query("""
+            SELECT h.referral_id, r.agency, h.event, h.from_due_by, h.to_due_by, h.actor, h.recorded_at, h.extension_request_id
+            FROM referral.deadline_history h JOIN referral.referrals r ON r.referral_id = h.referral_id
+            WHERE r.case_id = $1::uuid ORDER BY h.recorded_at, h.id
+            """, [.text(dossier.caseId)]) {
+            let event: String = try row["event"].decode()
+            let actor: String = try row["actor"].decode()
+            let from = OperatorTime.local(try row["from_due_by"].decode())
+            let to = OperatorTime.local(try row["to_due_by"].decode())
+            let request: Int64 = try row["extension_request_id"].decode()
+            let summary = switch event {
+            case "extension-requested": "extension #\(request) requested by \(actor): due by \(from) → \(to)"
+            case "extension-approved": "extension #\(request) approved by \(actor): due by \(from) → \(to)"
+            default: "extension #\(request) refused by \(actor): due by \(from) unchanged"
+            }
+            dossier.timeline.append(.init(
+                at: try row["recorded_at"].decode(), kind: .deadlineExtension, referralId: try row["referral_id"].decode(),
+                agency: try row["agency"].decode(), summary: summary, actor: actor))
         }
     }
 

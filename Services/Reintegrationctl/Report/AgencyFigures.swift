@@ -16,6 +16,10 @@ struct AgencyFigures: Sendable, Equatable, Encodable {
     var overdueNow = 0
     /// Median working days from issue to completion over the completed referrals; nil when none.
     var medianWorkingDaysToCompletion: Double?
+    /// Deadline extensions asked for on these referrals, and those approved and refused.
+    var extensionsRequested = 0
+    var extensionsGranted = 0
+    var extensionsRefused = 0
 
     /// Open and not (yet) overdue.
     var openInTime: Int { open - overdueNow }

@@ -16,4 +16,9 @@ struct ReferralRecord: Sendable, Equatable {
     /// The first update that showed the agency had the referral (acknowledged, in progress or completed).
     var acknowledgedAt: Date?
     var completedAt: Date?
+    /// Deadline extension requests the agency made on it, and how many the secretariat
+    /// approved or refused (contract item 8). `dueBy` is already the deadline in force.
+    var extensionsRequested = 0
+    var extensionsGranted = 0
+    var extensionsRefused = 0
 }

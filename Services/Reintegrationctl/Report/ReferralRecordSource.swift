@@ -20,6 +20,7 @@ enum ReferralRecordSource {
         ).map(record)
     }
 
+    // `due_by` is the deadline in force: an approved extension moves it.
     // The first acknowledgement is the first update that shows the agency had the referral;
     // recorded_at rather than the agency's reported_at, as the escalation ladder sees it.
     private static let select = """
@@ -27,8 +28,13 @@ enum ReferralRecordSource {
                (SELECT min(h.recorded_at) FROM referral.status_history h
                  WHERE h.referral_id = r.referral_id AND h.to_status IN ('acknowledged', 'in-progress', 'completed')) AS acknowledged_at,
                (SELECT min(h.recorded_at) FROM referral.status_history h
-                 WHERE h.referral_id = r.referral_id AND h.to_status = 'completed') AS completed_at
+                 WHERE h.referral_id = r.referral_id AND h.to_status = 'completed') AS completed_at,
+               e.requested, e.granted, e.refused
         FROM referral.referrals r
+        LEFT JOIN LATERAL (
+            SELECT count(*) AS requested, count(*) FILTER (WHERE x.decision = 'approved') AS granted,
+                   count(*) FILTER (WHERE x.decision = 'refused') AS refused
+            FROM referral.extension_requests x WHERE x.referral_id = r.referral_id) e ON true
         """
 
     private static func record(_ row: PostgresRow) throws -> ReferralRecord {
@@ -40,6 +46,7 @@ enum ReferralRecordSource {
             referralId: try row["referral_id"].decode(), caseId: try row["case_id"].decode(), agency: try row["agency"].decode(),
             status: status, issuedAt: try row["issued_at"].decode(), acknowledgeBy: try row["acknowledge_by"].decode(),
             dueBy: try row["due_by"].decode(), acknowledgedAt: try row["acknowledged_at"].decodeIfPresent(),
-            completedAt: try row["completed_at"].decodeIfPresent())
+            completedAt: try row["completed_at"].decodeIfPresent(), extensionsRequested: try row["requested"].decode(),
+            extensionsGranted: try row["granted"].decode(), extensionsRefused: try row["refused"].decode())
     }
 }

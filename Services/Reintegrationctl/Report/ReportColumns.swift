@@ -2,7 +2,7 @@
 enum ReportColumns {
     static let headers = [
         "agency", "issued", "acknowledged on time", "completed on time", "completed late", "declined", "open", "overdue now",
-        "median working days to completion",
+        "median working days to completion", "extensions requested", "extensions granted", "extensions refused",
     ]
 
     /// One row's cells; the median with one decimal, empty when nothing was completed.
@@ -10,7 +10,8 @@ enum ReportColumns {
         [
             figures.agency, String(figures.issued), String(figures.acknowledgedOnTime), String(figures.completedOnTime),
             String(figures.completedLate), String(figures.declined), String(figures.open), String(figures.overdueNow),
-            median(figures.medianWorkingDaysToCompletion),
+            median(figures.medianWorkingDaysToCompletion), String(figures.extensionsRequested), String(figures.extensionsGranted),
+            String(figures.extensionsRefused),
         ]
     }
 

@@ -29,11 +29,15 @@ struct WorkingGroupReport: Sendable, Equatable {
         var daysToCompletion: [Int] = []
         for record in records {
             figures.issued += 1
+            figures.extensionsRequested += record.extensionsRequested
+            figures.extensionsGranted += record.extensionsGranted
+            figures.extensionsRefused += record.extensionsRefused
             if let acknowledgedAt = record.acknowledgedAt, acknowledgedAt <= record.acknowledgeBy {
                 figures.acknowledgedOnTime += 1
             }
             switch record.status {
             case .completed:
+                // On time means by the deadline in force: an approved extension moved `dueBy`.
                 // A completion without a recorded moment (data loaded from elsewhere) counts as late.
                 if let completedAt = record.completedAt {
                     if completedAt <= record.dueBy { figures.completedOnTime += 1 } else { figures.completedLate += 1 }
