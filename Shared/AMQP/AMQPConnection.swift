@@ -80,9 +80,23 @@ public final class AMQPConnection: Sendable {
 
     /// Starts consuming `queue` with manual acknowledgement.
     public func consume(queue: String, prefetch: UInt16) async throws -> AMQPConsumer {
+        try await startConsumer(queue: queue, prefetch: prefetch, noAck: false)
+    }
+
+    /// Consumes RabbitMQ's direct reply-to pseudo-queue (`amq.rabbitmq.reply-to`): publish
+    /// with that `reply_to` on this connection afterwards, and the answers come here.
+    /// Deliveries need no acknowledgement (the broker allows none).
+    public func consumeDirectReplies() async throws -> AMQPConsumer {
+        try await startConsumer(queue: Self.directReplyTo, prefetch: 0, noAck: true)
+    }
+
+    /// The pseudo-queue of direct reply-to, as `reply_to` names it.
+    public static let directReplyTo = "amq.rabbitmq.reply-to"
+
+    private func startConsumer(queue: String, prefetch: UInt16, noAck: Bool) async throws -> AMQPConsumer {
         let (stream, continuation) = AsyncThrowingStream<Delivery, any Error>.makeStream()
         let tag = try await loop.perform { loop in
-            try loop.startConsumer(queue: queue, prefetch: prefetch, continuation: continuation)
+            try loop.startConsumer(queue: queue, prefetch: prefetch, noAck: noAck, continuation: continuation)
         }
         return AMQPConsumer(tag: tag, deliveries: stream, connection: self)
     }

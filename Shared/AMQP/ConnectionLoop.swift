@@ -577,13 +577,19 @@ final class ConnectionLoop: @unchecked Sendable {
 
     // MARK: Consuming
 
-    /// Starts a consumer with `prefetch` unacknowledged deliveries at most.
-    func startConsumer(queue: String, prefetch: UInt16, continuation: AsyncThrowingStream<Delivery, any Error>.Continuation) throws -> String {
+    /// Starts a consumer with `prefetch` unacknowledged deliveries at most; with `noAck`
+    /// the broker counts a delivery as acknowledged when it sends it (direct reply-to
+    /// demands it) and `prefetch` does not apply.
+    func startConsumer(
+        queue: String, prefetch: UInt16, noAck: Bool = false, continuation: AsyncThrowingStream<Delivery, any Error>.Continuation
+    ) throws -> String {
         guard let state else { throw failure ?? .closed }
-        _ = amqp_basic_qos(state, Self.channel, 0, prefetch, 0)
-        try check(amqp_get_rpc_reply(state), context: "basic.qos")
+        if !noAck {
+            _ = amqp_basic_qos(state, Self.channel, 0, prefetch, 0)
+            try check(amqp_get_rpc_reply(state), context: "basic.qos")
+        }
         let arena = CArena()
-        let reply = amqp_basic_consume(state, Self.channel, arena.bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table)
+        let reply = amqp_basic_consume(state, Self.channel, arena.bytes(queue), amqp_empty_bytes, 0, noAck ? 1 : 0, 0, amqp_empty_table)
         try check(amqp_get_rpc_reply(state), context: "consuming from \(queue)")
         guard let reply else { throw AMQPError.connectionLost("basic.consume-ok missing") }
         let tag = reply.pointee.consumer_tag.string

@@ -57,6 +57,10 @@ public enum ClusterTopology {
             QueueName.intakeReadmissions,
             bindings: [(ExchangeName.intake, MessageType.readmission), (ExchangeName.intake, MessageType.consent)],
             limits: limits, deliveryLimit: deliveryLimit
+        )).merging(consumedQueue(
+            QueueName.intakeReplies,
+            bindings: [(ExchangeName.clusterEvents, EventRoutingKey.replies)],
+            limits: limits, deliveryLimit: deliveryLimit
         ))
     }
 

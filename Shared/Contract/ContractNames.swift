@@ -38,6 +38,9 @@ public enum QueueName {
     public static let agencyUpdatesRejected = "agency.updates.rejected"
     public static let escalationReferralEvents = "escalation.referral-events"
     public static let notificationRequests = "notification.requests"
+    /// Replies the referral service asks intake to deliver to a requester's reply queue
+    /// (`cluster.events`, `reply.#`): only intake may write to the default exchange.
+    public static let intakeReplies = "intake.replies"
 
     /// The refusals of one SMS system's messages, read by that system and operators.
     public static func intakeRejected(account: String) -> String { "intake.rejected.\(account)" }
@@ -59,6 +62,8 @@ public enum MessageType {
     public static let referralStatus = "referral-status.v1"
     /// The referral service tells an agency its referral's deadline was extended or not.
     public static let referralUpdated = "referral-updated.v1"
+    /// The answer to a `referral-status.v1` that carries `reply_to` (contract v1.1, item 7).
+    public static let referralStatusOutcome = "referral-status-outcome.v1"
 
     // Internal events; the routing key on `cluster.events` equals the type's stem.
     public static let caseOpened = "case-opened.v1"
@@ -76,6 +81,11 @@ public enum EventRoutingKey {
     /// `notification.escalation`, `notification.consent-hold`, `notification.operator`,
     /// `notification.extension-requested`.
     public static func notification(_ kind: NotificationRequest.Kind) -> String { "notification.\(kind.rawValue)" }
+    /// A reply for intake to deliver (`reply.referral-status-outcome`): the message carries
+    /// the requester's `reply_to` and `correlation_id`, and the reply's body.
+    public static let statusOutcomeReply = "reply.referral-status-outcome"
+    /// What `intake.replies` is bound with.
+    public static let replies = "reply.#"
 }
 
 /// Headers the cluster sets on refused and dead-lettered messages.

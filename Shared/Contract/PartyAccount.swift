@@ -85,11 +85,12 @@ public enum PartyAccount: Sendable, Equatable {
                         + BrokerPermissions.literal(MessageType.consent) + ")$",
                     read: BrokerPermissions.nothing)])
         case .agency(let code):
-            // Reads its own queue; publishes status updates under its own code only.
+            // Reads its own queue; publishes status updates under its own code only, and
+            // reads their outcomes on server-named reply queues (or direct reply-to).
             BrokerPermissions(
-                configure: BrokerPermissions.nothing,
+                configure: #"^amq\.gen-.*$"#,
                 write: "^\(BrokerPermissions.literal(ExchangeName.agencyUpdates))$",
-                read: "^\(BrokerPermissions.literal(QueueName.referrals(agency: code)))$",
+                read: #"^(amq\.gen-.*|"# + BrokerPermissions.literal(QueueName.referrals(agency: code)) + ")$",
                 topics: [.init(exchange: ExchangeName.agencyUpdates, write: "^\(BrokerPermissions.literal(code))$", read: BrokerPermissions.nothing)])
         case .operator:
             // Reads (and acknowledges replayed) refusals of every system; replays records to

@@ -112,6 +112,7 @@ public final class MessageConsumer: Service, Sendable {
                     return try connection.withTransaction { connection -> Result in
                         if let messageId = delivery.properties.messageId, !messageId.isEmpty,
                            try !inbox.recordFirstReceipt(consumer: queue, messageId: messageId, on: connection) {
+                            try handler.handleRepeat(delivery, in: connection)
                             return .alreadyApplied
                         }
                         return .handled(try handler.handle(delivery, in: connection))

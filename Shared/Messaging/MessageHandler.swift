@@ -11,6 +11,15 @@ import Postgres
 /// copy) and returns `.refused`.
 public protocol MessageHandler: Sendable {
     func handle(_ delivery: Delivery, in connection: PostgresConnection) throws -> HandlingOutcome
+
+    /// Called instead of `handle` for a message whose `message_id` is already in the inbox
+    /// (redelivered, or sent again): it must have no second effect, but may answer the
+    /// sender again. Does nothing unless a handler has something to say.
+    func handleRepeat(_ delivery: Delivery, in connection: PostgresConnection) throws
+}
+
+extension MessageHandler {
+    public func handleRepeat(_ delivery: Delivery, in connection: PostgresConnection) throws {}
 }
 
 /// How a message ended, for metrics and logs.

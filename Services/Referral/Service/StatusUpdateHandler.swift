@@ -11,7 +11,8 @@ import ReferralDomain
 /// `agency.updates.rejected` with the reason, changing nothing.
 ///
 /// The broker guarantees `user_id` equals the publishing account, so the agency is known
-/// for certain: an update for another agency's referral is refused.
+/// for certain: an update for another agency's referral is refused. Every outcome is
+/// answered in the same transaction when the update asked for it (`StatusOutcomeReplies`).
 struct StatusUpdateHandler: MessageHandler {
     let store: ReferralStore
     let outbox: Outbox
@@ -19,7 +20,23 @@ struct StatusUpdateHandler: MessageHandler {
     /// Status updates that ask for a later deadline (`extension-requested`).
     let extensionRequests: ExtensionRequestHandler
 
+    private var replies: StatusOutcomeReplies { StatusOutcomeReplies(store: store, outbox: outbox, logger: logger) }
+
     func handle(_ delivery: Delivery, in connection: PostgresConnection) throws -> HandlingOutcome {
+        let outcome = try decide(delivery, in: connection)
+        try replies.answer(delivery, with: outcome, on: connection)
+        switch outcome.outcome {
+        case .applied: return .applied
+        case .duplicate: return .duplicate
+        case .refused: return .refused(reason: outcome.reason ?? "")
+        }
+    }
+
+    func handleRepeat(_ delivery: Delivery, in connection: PostgresConnection) throws {
+        try replies.answerRepeat(delivery, on: connection)
+    }
+
+    private func decide(_ delivery: Delivery, in connection: PostgresConnection) throws -> StatusOutcome {
         let properties = delivery.properties
         guard let messageId = properties.messageId, !messageId.isEmpty else {
             return try refuse(delivery, .missingMessageId, "message_id: is required", referralId: nil, on: connection)
@@ -53,7 +70,7 @@ struct StatusUpdateHandler: MessageHandler {
             logger.info("repeated status update; nothing changes", metadata: [
                 "referralId": "\(ContractID.text(referral.referralId))", "caseId": "\(ContractID.text(referral.caseId))", "status": "\(update.status.rawValue)",
             ])
-            return .duplicate
+            return .duplicate(referral.referralId, status: referral.status)
         case .refuse(let reason, let detail):
             return try refuse(delivery, reason, detail, referralId: ContractID.text(update.referralId), on: connection)
         case .apply:
@@ -73,13 +90,13 @@ struct StatusUpdateHandler: MessageHandler {
                 "referralId": "\(ContractID.text(referral.referralId))", "caseId": "\(ContractID.text(referral.caseId))",
                 "from": "\(referral.status.rawValue)", "to": "\(update.status.rawValue)", "agency": "\(agency)",
             ])
-            return .applied
+            return .applied(referral.referralId, from: referral.status, to: update.status)
         }
     }
 
     private func refuse(
         _ delivery: Delivery, _ reason: RejectionReason, _ detail: String, referralId: String?, on connection: PostgresConnection
-    ) throws -> HandlingOutcome {
+    ) throws -> StatusOutcome {
         try store.recordRefusal(
             messageId: delivery.properties.messageId, userId: delivery.properties.userId, referralId: referralId, reason: reason,
             detail: detail, on: connection)
@@ -92,6 +109,6 @@ struct StatusUpdateHandler: MessageHandler {
         logger.info("status update refused", metadata: [
             "referralId": "\(referralId ?? "-")", "messageId": "\(delivery.properties.messageId ?? "-")", "reason": "\(reason.rawValue)",
         ])
-        return .refused(reason: reason.rawValue)
+        return .refused(referralId.flatMap(UUID.init(uuidString:)) ?? StatusOutcome.referralId(in: delivery.body), reason, detail: detail)
     }
 }

@@ -17,7 +17,8 @@ struct AccountsCommand: AsyncParsableCommand {
             Accounts are sms-<name>, agency-<code> and operator-<name>, with the contract's least \
             permissions on the vhost: an SMS system publishes records and consent updates to intake and \
             reads its reply queues and its own intake.rejected.<account> (created with the account); an \
-            agency reads referrals.<code> and publishes to agency.updates under its own code; an operator \
+            agency reads referrals.<code> and publishes to agency.updates under its own code (reading the \
+            outcomes on its reply queues); an operator \
             reads every intake.rejected.* queue and agency.updates.rejected and replays to intake.
             Passwords are generated, shown once (or written to --password-file) and never logged.
             Exit codes: 0 done; 64 wrong usage; 65 unknown agency or malformed name; 66 no such account             (rotate: disabled); 69 management API unreachable or failing; 73 account exists (create);             77 management API refused the administrator's credentials.
