@@ -17,4 +17,17 @@ public struct Inbox: Sendable {
             """, [.text(consumer), .text(messageId)])
         return inserted == 1
     }
+
+    /// Records the messages for `consumer` in one statement; returns the ids recorded now
+    /// (those not in the inbox before). An id given twice is recorded once.
+    public func recordFirstReceipts(consumer: String, messageIds: [String], on connection: PostgresConnection) throws -> Set<String> {
+        guard !messageIds.isEmpty else { return [] }
+        let rows = try connection.query("""
+            INSERT INTO \(PostgresIdentifier.quoted(schema)).inbox (consumer, message_id)
+            SELECT $1, id FROM unnest($2::text[]) AS received(id)
+            ON CONFLICT DO NOTHING
+            RETURNING message_id
+            """, [.text(consumer), .text(PostgresArrayLiteral.text(messageIds))])
+        return Set(try rows.map { try $0["message_id"].decode(String.self) })
+    }
 }

@@ -9,8 +9,11 @@ import ServiceLifecycle
 
 /// Consumes one queue into a service's database, exactly once in effect.
 ///
-/// Deliveries that have arrived are handled together in one transaction (each inside
-/// its own savepoint), then acknowledged after the commit. A `message_id` already in the
+/// Deliveries that have arrived are handled together in one transaction, then
+/// acknowledged after the commit: their inbox rows in one statement, the handlers one
+/// after another without savepoints. When any of them fails, that transaction is rolled
+/// back and the batch is handled again with each message inside its own savepoint, so a
+/// bad message gets its own refusal or redelivery and the others are applied. A `message_id` already in the
 /// inbox is acknowledged without a second effect. A message whose handling throws is
 /// returned to the queue after a short pause; on its last allowed delivery it is
 /// published to the dead-letter exchange with the error as its reason, so it never loops
@@ -77,7 +80,7 @@ public final class MessageConsumer: Service, Sendable {
         var outage = 0
         while true {
             do {
-                let results = try await applyInOneTransaction(batch)
+                let results = try await apply(batch)
                 await settle(batch, results)
                 return
             } catch let error as PostgresError where error.isConnectionLoss {
@@ -99,6 +102,57 @@ public final class MessageConsumer: Service, Sendable {
                 return
             }
         }
+    }
+
+    private func apply(_ batch: [Delivery]) async throws -> [Result] {
+        if batch.count > 1, let results = try await applyTogether(batch) { return results }
+        return try await applyInOneTransaction(batch)
+    }
+
+    /// Handles the whole batch in one transaction without savepoints; nil when a message
+    /// failed, after the transaction was rolled back.
+    private func applyTogether(_ batch: [Delivery]) async throws -> [Result]? {
+        let queue = queue
+        let inbox = inbox
+        let handler = handler
+        let logger = logger
+        return try await pool.withConnection { connection -> [Result]? in
+            do {
+                return try connection.withTransaction { connection -> [Result] in
+                    let messageIds = batch.compactMap { delivery in delivery.properties.messageId.flatMap { $0.isEmpty ? nil : $0 } }
+                    var firstReceipts = try inbox.recordFirstReceipts(consumer: queue, messageIds: messageIds, on: connection)
+                    let isNew = batch.map { delivery in
+                        guard let messageId = delivery.properties.messageId, !messageId.isEmpty else { return true }
+                        return firstReceipts.remove(messageId) != nil
+                    }
+                    let fresh = zip(batch, isNew).filter(\.1).map(\.0)
+                    var outcomes: IndexingIterator<[HandlingOutcome]>
+                    if let batchHandler = handler as? any BatchMessageHandler {
+                        let handled = try batchHandler.handle(batch: fresh, in: connection)
+                        guard handled.count == fresh.count else { throw BatchOutcomesMismatch() }
+                        outcomes = handled.makeIterator()
+                    } else {
+                        outcomes = try fresh.map { try handler.handle($0, in: connection) }.makeIterator()
+                    }
+                    return isNew.map { isNew in
+                        guard isNew, let outcome = outcomes.next() else { return .alreadyApplied }
+                        return .handled(outcome)
+                    }
+                }
+            } catch let error as PostgresError where error.isConnectionLoss {
+                throw error
+            } catch {
+                logger.debug("batch failed as a whole; handling it message by message", metadata: [
+                    "queue": "\(queue)", "messages": "\(batch.count)", "error": "\(error)",
+                ])
+                return nil
+            }
+        }
+    }
+
+    /// A batch handler that did not give one outcome per message.
+    private struct BatchOutcomesMismatch: Error, CustomStringConvertible {
+        var description: String { "the batch handler returned a different number of outcomes than messages" }
     }
 
     /// Handles each delivery inside its own savepoint of one transaction.

@@ -18,9 +18,15 @@ import Synchronization
 /// of the batch failed; the unconfirmed and the refused (a full queue nacks) are retried
 /// with backoff, without holding up rows to other destinations; a row the client cannot
 /// encode is set aside for good (`claimed_until` infinity, with the reason in `last_error`).
+///
+/// Up to `batchesInFlight` claimed batches wait for their confirms at once, so the next
+/// batch is claimed and sent while the broker confirms the previous one. Claiming and
+/// marking are each one statement (one round trip) in the common case.
 public final class OutboxRelay: Service, Sendable {
     public struct Settings: Sendable {
         public var batchSize = 200
+        /// Claimed batches published and awaiting confirms at the same time.
+        public var batchesInFlight = 3
         public var pollInterval: Duration = .seconds(1)
         public var leaseSeconds = 15
         public var publishedRetention: Duration = .seconds(7 * 86_400)
@@ -34,7 +40,8 @@ public final class OutboxRelay: Service, Sendable {
     private let publisher: any MessagePublisher
     private let logger: Logger
     private let settings: Settings
-    private let wake = WakeSignal()
+    /// Shared with the outbox, so this process's own commits wake the relay without NOTIFY.
+    private let wake: WakeSignal
     private let metrics: any MetricsFactory
     private let published: Counter
     private let retried: Counter
@@ -54,6 +61,7 @@ public final class OutboxRelay: Service, Sendable {
         self.logger = logger
         self.settings = settings
         self.metrics = metrics
+        wake = outbox.relayWake ?? WakeSignal()
         published = Counter(label: "outbox_published_total", dimensions: [("schema", outbox.schema)], factory: metrics)
         retried = Counter(label: "outbox_retried_total", dimensions: [("schema", outbox.schema)], factory: metrics)
         unencodable = Counter(label: "outbox_unencodable_total", dimensions: [("schema", outbox.schema)], factory: metrics)
@@ -77,13 +85,32 @@ public final class OutboxRelay: Service, Sendable {
         }
         var lastMaintenance = ContinuousClock.now
         await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let count = await publishBatch()
-                if ContinuousClock.now - lastMaintenance > .seconds(600) {
-                    await prune()
-                    lastMaintenance = .now
+            await withTaskGroup(of: Void.self) { group in
+                var inFlight = 0
+                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    if inFlight >= max(settings.batchesInFlight, 1) {
+                        await group.next()
+                        inFlight -= 1
+                        continue
+                    }
+                    let rows = await claim()
+                    if rows.isEmpty {
+                        if inFlight > 0 {
+                            await group.next()
+                            inFlight -= 1
+                            continue
+                        }
+                        if ContinuousClock.now - lastMaintenance > .seconds(600) {
+                            await prune()
+                            lastMaintenance = .now
+                        }
+                        await wake.wait(timeout: settings.pollInterval)
+                        continue
+                    }
+                    group.addTask { await self.publishAndMark(rows) }
+                    inFlight += 1
                 }
-                if count < settings.batchSize { await wake.wait(timeout: settings.pollInterval) }
+                await group.waitForAll()
             }
         } onGracefulShutdown: {
             wake.signal()
@@ -95,15 +122,22 @@ public final class OutboxRelay: Service, Sendable {
         listening.cancel()
     }
 
-    /// Publishes one batch of due messages; returns how many were claimed.
+    /// Publishes one batch of due messages and marks the outcome; returns how many were claimed.
     @discardableResult
     public func publishBatch() async -> Int {
+        let rows = await claim()
+        guard !rows.isEmpty else { return 0 }
+        await publishAndMark(rows)
+        return rows.count
+    }
+
+    /// Leases up to a batch of due rows, in one statement.
+    private func claim() async -> [OutboxRow] {
         let table = outbox.table
         let batchSize = settings.batchSize
         let lease = settings.leaseSeconds
-        let rows: [OutboxRow]
         do {
-            rows = try await pool.withTransaction { connection in
+            return try await pool.withConnection { connection in
                 try connection.query("""
                     UPDATE \(table) SET claimed_until = now() + make_interval(secs => $2), attempts = attempts + 1
                     WHERE id IN (
@@ -116,19 +150,21 @@ public final class OutboxRelay: Service, Sendable {
             }
         } catch {
             logger.warning("outbox claim failed", metadata: ["error": "\(error)"])
-            return 0
+            return []
         }
-        guard !rows.isEmpty else { return 0 }
+    }
 
+    /// Publishes claimed rows and settles each by its own outcome.
+    private func publishAndMark(_ rows: [OutboxRow]) async {
+        let table = outbox.table
         let outcomes: [PublishOutcome]
         do {
             outcomes = try await publisher.publish(rows.map(\.message))
         } catch {
             // The leases expire and the rows are published again later.
             logger.warning("outbox publish failed", metadata: ["error": "\(error)", "messages": "\(rows.count)"])
-            return 0
+            return
         }
-
         var done: [Int64] = []
         var dropped: [(Int64, String)] = []
         var again: [(Int64, Int, String)] = []
@@ -171,38 +207,18 @@ public final class OutboxRelay: Service, Sendable {
         let retryRows = again
         let setAsideRows = setAside
         let deferredDestinations = refusedAttempts
+        let markFinished = "UPDATE \(table) SET published_at = now(), claimed_until = NULL, last_error = NULL WHERE id = ANY($1::bigint[])"
+        let finishedIds = PostgresValue.text("{" + finished.map(String.init).joined(separator: ",") + "}")
         do {
-            try await pool.withTransaction { connection in
-                if !finished.isEmpty {
-                    try connection.execute(
-                        "UPDATE \(table) SET published_at = now(), claimed_until = NULL, last_error = NULL WHERE id = ANY($1::bigint[])",
-                        [.text("{" + finished.map(String.init).joined(separator: ",") + "}")])
+            if droppedRows.isEmpty && setAsideRows.isEmpty && retryRows.isEmpty && deferredDestinations.isEmpty {
+                // The common case: everything confirmed, one statement, no transaction needed.
+                try await pool.withConnection { connection in
+                    try connection.execute(markFinished, [finishedIds])
                 }
-                for (id, reason) in droppedRows {
-                    try connection.execute(
-                        "UPDATE \(table) SET published_at = now(), claimed_until = NULL, last_error = $2 WHERE id = $1",
-                        [.int(id), .text(reason)])
-                }
-                for (id, reason) in setAsideRows {
-                    // Never claimed again, never pruned: an operator can look at it and release it.
-                    try connection.execute(
-                        "UPDATE \(table) SET claimed_until = 'infinity', last_error = $2 WHERE id = $1",
-                        [.int(id), .text(reason)])
-                }
-                for (id, attempts, reason) in retryRows {
-                    try connection.execute(
-                        "UPDATE \(table) SET claimed_until = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
-                        [.int(id), .int(Int64(Self.retryDelay(attempts: attempts))), .text(reason)])
-                }
-                // The other rows waiting for a queue that refuses wait as long: batches then go
-                // to the destinations that take messages instead of being filled with doomed ones.
-                for (destination, attempts) in deferredDestinations {
-                    try connection.execute("""
-                        UPDATE \(table) SET claimed_until = now() + make_interval(secs => $3)
-                        WHERE published_at IS NULL AND exchange = $1 AND routing_key = $2
-                          AND (claimed_until IS NULL OR claimed_until < now() + make_interval(secs => $3))
-                        """, [.text(destination.exchange), .text(destination.routingKey), .int(Int64(Self.retryDelay(attempts: attempts)))])
-                }
+            } else {
+                try await markMixed(
+                    finished: finished.isEmpty ? nil : (markFinished, finishedIds), dropped: droppedRows, setAside: setAsideRows,
+                    retry: retryRows, deferred: deferredDestinations)
             }
         } catch {
             // Published but not marked: published again after the lease; receivers deduplicate.
@@ -211,7 +227,44 @@ public final class OutboxRelay: Service, Sendable {
         published.increment(by: finished.count + droppedRows.count)
         retried.increment(by: retryRows.count)
         unencodable.increment(by: setAsideRows.count)
-        return rows.count
+    }
+
+    /// Marks a batch with failures among its rows, in one transaction.
+    private func markMixed(
+        finished: (sql: String, ids: PostgresValue)?, dropped droppedRows: [(Int64, String)], setAside setAsideRows: [(Int64, String)],
+        retry retryRows: [(Int64, Int, String)], deferred deferredDestinations: [OutboxDestination: Int]
+    ) async throws {
+        let table = outbox.table
+        try await pool.withTransaction { connection in
+            if let finished {
+                try connection.execute(finished.sql, [finished.ids])
+            }
+            for (id, reason) in droppedRows {
+                try connection.execute(
+                    "UPDATE \(table) SET published_at = now(), claimed_until = NULL, last_error = $2 WHERE id = $1",
+                    [.int(id), .text(reason)])
+            }
+            for (id, reason) in setAsideRows {
+                // Never claimed again, never pruned: an operator can look at it and release it.
+                try connection.execute(
+                    "UPDATE \(table) SET claimed_until = 'infinity', last_error = $2 WHERE id = $1",
+                    [.int(id), .text(reason)])
+            }
+            for (id, attempts, reason) in retryRows {
+                try connection.execute(
+                    "UPDATE \(table) SET claimed_until = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
+                    [.int(id), .int(Int64(Self.retryDelay(attempts: attempts))), .text(reason)])
+            }
+            // The other rows waiting for a queue that refuses wait as long: batches then go
+            // to the destinations that take messages instead of being filled with doomed ones.
+            for (destination, attempts) in deferredDestinations {
+                try connection.execute("""
+                    UPDATE \(table) SET claimed_until = now() + make_interval(secs => $3)
+                    WHERE published_at IS NULL AND exchange = $1 AND routing_key = $2
+                      AND (claimed_until IS NULL OR claimed_until < now() + make_interval(secs => $3))
+                    """, [.text(destination.exchange), .text(destination.routingKey), .int(Int64(Self.retryDelay(attempts: attempts)))])
+            }
+        }
     }
 
     /// Bounded exponential backoff: 1 s, 2 s, 4 s … up to 5 minutes.

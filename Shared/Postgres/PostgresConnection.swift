@@ -19,6 +19,16 @@ public final class PostgresConnection {
     private var handle: OpaquePointer?
     private let noticeLogger: PostgresNoticeLogger
     private var savepointCounter = 0
+    /// Set while `withTopLevelTransaction` runs: only then are writes deferred to COMMIT.
+    private var inManagedTransaction = false
+    /// Buffers written just before COMMIT, in the order they were first used.
+    private var pendingWrites: [(key: String, writes: any DeferredWrites)] = []
+    /// Channels notified together with the COMMIT, each once.
+    private var channelsToNotify: [String] = []
+    /// Actions run once the transaction has committed, each key once.
+    private var afterCommitActions: [(key: String?, action: () -> Void)] = []
+    /// Prepared statements by their SQL text, and how often each unprepared text ran.
+    private var preparedStatements = PreparedStatementCache()
     /// Set when the server refused a write as read-only (SQLSTATE 25006): a standby, or a
     /// primary that was demoted during a failover.
     private var servesReadOnly = false
@@ -103,6 +113,41 @@ public final class PostgresConnection {
         return try withSavepoint(body)
     }
 
+    /// The running transaction's buffer for `key`, made by `make` on first use; nil outside
+    /// a transaction opened by `withTransaction`, where the caller writes at once.
+    public func deferredWrites<Writes: DeferredWrites>(key: String, make: () -> Writes) -> Writes? {
+        guard inManagedTransaction else { return nil }
+        if let existing = pendingWrites.first(where: { $0.key == key }) {
+            return existing.writes as? Writes
+        }
+        let writes = make()
+        pendingWrites.append((key, writes))
+        return writes
+    }
+
+    /// Notifies `channel` once when the running transaction commits, in the same round trip
+    /// as the COMMIT; outside a transaction opened by `withTransaction`, at once.
+    public func notifyOnCommit(channel: String) throws {
+        guard inManagedTransaction else {
+            try execute("SELECT pg_notify($1, '')", [.text(channel)])
+            return
+        }
+        if !channelsToNotify.contains(channel) { channelsToNotify.append(channel) }
+    }
+
+    /// Runs `action` once after the running transaction commits (not if it rolls back), or
+    /// at once outside a transaction opened by `withTransaction`. Several actions with the
+    /// same key run once. The action runs on this connection's thread: keep it short.
+    /// Actions of a savepoint that is rolled back never run.
+    public func afterCommit(key: String? = nil, _ action: @escaping () -> Void) {
+        guard inManagedTransaction else {
+            action()
+            return
+        }
+        if let key, afterCommitActions.contains(where: { $0.key == key }) { return }
+        afterCommitActions.append((key, action))
+    }
+
     /// Whether the session is connected as far as libpq knows. A connection the server
     /// closed while idle is only noticed on its next use.
     public var isHealthy: Bool {
@@ -172,9 +217,15 @@ public final class PostgresConnection {
 
     private func withTopLevelTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try run("BEGIN", [], context: "begin")
+        inManagedTransaction = true
+        defer { forgetTransactionState() }
         let result: T
         do {
             result = try body(self)
+            if transactionStatus != PQTRANS_INERROR {
+                // Flushing may add channels and actions; the buffers themselves are written once.
+                for (_, writes) in pendingWrites { try writes.flush(on: self) }
+            }
         } catch {
             rollbackQuietly("ROLLBACK")
             throw error
@@ -184,35 +235,70 @@ public final class PostgresConnection {
             throw Self.abortedTransactionError
         }
         do {
-            try run("COMMIT", [], context: "commit")
+            try commit()
         } catch {
             if transactionStatus != PQTRANS_IDLE {
                 rollbackQuietly("ROLLBACK")
             }
             throw error
         }
+        let actions = afterCommitActions
+        afterCommitActions = []
+        for (_, action) in actions { action() }
         return result
+    }
+
+    /// COMMIT, preceded in the same round trip by the NOTIFYs the transaction asked for.
+    private func commit() throws {
+        guard !channelsToNotify.isEmpty else {
+            try run("COMMIT", [], context: "commit")
+            return
+        }
+        let handle = try liveHandle(context: "commit")
+        let script = channelsToNotify.map { "NOTIFY \(PostgresIdentifier.quoted($0))" }.joined(separator: "; ") + "; COMMIT"
+        try Self.refuseNUL(in: script, context: "commit")
+        _ = try consume(PQexec(handle, script), handle: handle, context: "commit")
+    }
+
+    private func forgetTransactionState() {
+        inManagedTransaction = false
+        pendingWrites = []
+        channelsToNotify = []
+        afterCommitActions = []
     }
 
     private func withSavepoint<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         savepointCounter += 1
         let name = "reintegration_savepoint_\(savepointCounter)"
         try run("SAVEPOINT \(name)", [], context: "savepoint")
+        let marks = pendingWrites.map(\.writes.count)
+        let actionCount = afterCommitActions.count
         let result: T
         do {
             result = try body(self)
         } catch {
             rollbackQuietly("ROLLBACK TO SAVEPOINT \(name)")
             rollbackQuietly("RELEASE SAVEPOINT \(name)")
+            restorePendingWrites(marks, actionCount: actionCount)
             throw error
         }
         if transactionStatus == PQTRANS_INERROR {
             rollbackQuietly("ROLLBACK TO SAVEPOINT \(name)")
             rollbackQuietly("RELEASE SAVEPOINT \(name)")
+            restorePendingWrites(marks, actionCount: actionCount)
             throw Self.abortedTransactionError
         }
         try run("RELEASE SAVEPOINT \(name)", [], context: "release savepoint")
         return result
+    }
+
+    /// Undoes the buffered writes and after-commit actions of a rolled-back savepoint:
+    /// buffers cut back to their length at its start, buffers it made dropped. (Its
+    /// NOTIFYs stay: a spurious wake-up is harmless.)
+    private func restorePendingWrites(_ marks: [Int], actionCount: Int) {
+        afterCommitActions.removeLast(afterCommitActions.count - actionCount)
+        pendingWrites.removeLast(pendingWrites.count - marks.count)
+        for (index, mark) in marks.enumerated() { pendingWrites[index].writes.truncate(to: mark) }
     }
 
     private static let abortedTransactionError = PostgresError(
@@ -237,10 +323,37 @@ public final class PostgresConnection {
             throw PostgresError.protocolViolation("\(context) has more than 65535 parameters")
         }
         let texts = try parameters.map { try $0.textRepresentation() }
-        let result = CStringArray.with(texts) { values in
-            PQexecParams(handle, sql, Int32(texts.count), nil, values, nil, nil, 0)
+        guard !parameters.isEmpty, let name = try preparedName(for: sql, handle: handle, context: context) else {
+            let result = CStringArray.with(texts) { values in
+                PQexecParams(handle, sql, Int32(texts.count), nil, values, nil, nil, 0)
+            }
+            return try consume(result, handle: handle, context: context)
         }
-        return try consume(result, handle: handle, context: context)
+        let result = CStringArray.with(texts) { values in
+            PQexecPrepared(handle, name, Int32(texts.count), values, nil, nil, 0)
+        }
+        do {
+            return try consume(result, handle: handle, context: context)
+        } catch let error as PostgresError where error.sqlState == "0A000" || error.sqlState == "26000" {
+            // The statement's result type changed (a migration) or it is gone: prepare anew next time.
+            preparedStatements.forget(sql)
+            throw error
+        }
+    }
+
+    /// The name of the prepared statement for `sql`, preparing it on its second use (a
+    /// statement run once costs no extra round trip); nil to run it unprepared.
+    private func preparedName(for sql: String, handle: OpaquePointer, context: String) throws -> String? {
+        switch preparedStatements.lookUp(sql) {
+        case .prepared(let name):
+            return name
+        case .unprepared:
+            return nil
+        case .prepare(let name):
+            _ = try consume(PQprepare(handle, name, sql, 0, nil), handle: handle, context: context)
+            preparedStatements.remember(sql, as: name)
+            return name
+        }
     }
 
     private func liveHandle(context: String) throws -> OpaquePointer {

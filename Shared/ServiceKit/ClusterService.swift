@@ -156,7 +156,7 @@ public enum ClusterService {
 
         let context = ClusterServiceContext(
             settings: settings, environment: environment, pool: pool, databaseConfiguration: databaseConfiguration,
-            publisher: publisher, outbox: Outbox(schema: definition.schema), inbox: Inbox(schema: definition.schema), logger: logger)
+            publisher: publisher, outbox: Outbox(schema: definition.schema, relayWake: WakeSignal()), inbox: Inbox(schema: definition.schema), logger: logger)
         var consumerSettings = MessageConsumer.Settings()
         consumerSettings.prefetch = UInt16(settings.amqpPrefetch)
         consumerSettings.deliveryLimit = settings.deliveryLimit

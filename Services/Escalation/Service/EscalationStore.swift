@@ -16,15 +16,31 @@ struct EscalationStore: Sendable {
     // MARK: - Referral events
 
     /// Records the event and keeps the referral's latest state and deadlines. An `issued`
-    /// event that arrives after a later one does not move the status back.
-    func record(_ event: ReferralEvent, on connection: PostgresConnection) throws {
-        try connection.execute(
-            "INSERT INTO \(prefix).referral_events (referral_id, kind, at) VALUES ($1, $2, $3)",
-            [.uuid(event.referralId), .text(event.kind.rawValue), .timestamp(event.at)])
-        try connection.execute("""
+    /// event that arrives after a later one does not move the status back. Returns whether
+    /// this was the first event of the referral.
+    @discardableResult
+    func record(_ event: ReferralEvent, on connection: PostgresConnection) throws -> Bool {
+        try record([event], on: connection).contains(event.referralId)
+    }
+
+    /// Records events of distinct referrals in one statement, as `record(_:on:)` does
+    /// each; returns the referrals whose first event this was.
+    func record(_ events: [ReferralEvent], on connection: PostgresConnection) throws -> Set<UUID> {
+        guard !events.isEmpty else { return [] }
+        func timestamps(_ dates: [Date?]) throws -> PostgresValue {
+            .text(try PostgresArrayLiteral.timestamps(dates))
+        }
+        let rows = try connection.query("""
+            WITH event AS (
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
+                                     $7::timestamptz[], $8::text[], $9::timestamptz[])
+                    AS e(referral_id, case_id, agency, kind, issued_at, acknowledge_by, due_by, person_initials, at)
+            ), recorded AS (
+                INSERT INTO \(prefix).referral_events (referral_id, kind, at) SELECT referral_id, kind, at FROM event
+            )
             INSERT INTO \(prefix).referrals
                 (referral_id, case_id, agency, status, issued_at, acknowledge_by, due_by, person_initials)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            SELECT referral_id, case_id, agency, kind, issued_at, acknowledge_by, due_by, person_initials FROM event
             ON CONFLICT (referral_id) DO UPDATE SET
                 status = CASE WHEN EXCLUDED.status = 'issued' THEN \(prefix).referrals.status ELSE EXCLUDED.status END,
                 issued_at = COALESCE(EXCLUDED.issued_at, \(prefix).referrals.issued_at),
@@ -32,11 +48,21 @@ struct EscalationStore: Sendable {
                 due_by = COALESCE(EXCLUDED.due_by, \(prefix).referrals.due_by),
                 person_initials = COALESCE(EXCLUDED.person_initials, \(prefix).referrals.person_initials),
                 updated_at = now()
+            RETURNING referral_id, (xmax = 0) AS first_event
             """, [
-                .uuid(event.referralId), .uuid(event.caseId), .text(event.agency), .text(event.kind.rawValue),
-                event.issuedAt.map(PostgresValue.timestamp) ?? .null, event.acknowledgeBy.map(PostgresValue.timestamp) ?? .null,
-                event.dueBy.map(PostgresValue.timestamp) ?? .null, PostgresValue(event.personInitials),
+                .text(PostgresArrayLiteral.text(events.map { $0.referralId.uuidString.lowercased() })),
+                .text(PostgresArrayLiteral.text(events.map { $0.caseId.uuidString.lowercased() })),
+                .text(PostgresArrayLiteral.text(events.map(\.agency))),
+                .text(PostgresArrayLiteral.text(events.map(\.kind.rawValue))),
+                try timestamps(events.map(\.issuedAt)), try timestamps(events.map(\.acknowledgeBy)), try timestamps(events.map(\.dueBy)),
+                .text(PostgresArrayLiteral.text(events.map(\.personInitials))),
+                .text(try PostgresArrayLiteral.timestamps(events.map(\.at))),
             ])
+        var first = Set<UUID>()
+        for row in rows where try row["first_event"].decode(Bool.self) {
+            first.insert(try row["referral_id"].decode())
+        }
+        return first
     }
 
     /// The answers (events other than `issued` and `deadline-changed`) already recorded for
@@ -51,24 +77,40 @@ struct EscalationStore: Sendable {
     // MARK: - Ladders
 
     /// Stores a referral's planned ladder as pending steps (the policy snapshot) and wakes
-    /// the timers. Returns how many steps were new: 0 when the ladder was stored before.
+    /// the timers when the transaction commits. Returns how many steps were new: 0 when
+    /// the ladder was stored before.
     func storeLadder(_ steps: [PlannedStep], for event: ReferralEvent, on connection: PostgresConnection) throws -> Int {
-        var inserted = 0
-        for step in steps {
-            inserted += try connection.execute("""
-                INSERT INTO \(prefix).ladder_steps
-                    (referral_id, step, moment, deadline, audiences, cancelled_by, agency, case_id, person_initials)
-                VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7, $8, $9)
-                ON CONFLICT (referral_id, step) DO NOTHING
-                """, [
-                    .uuid(event.referralId), .int(Int64(step.step)), .timestamp(step.moment), .timestamp(step.deadline),
-                    .text(Self.arrayLiteral(step.audiences.map(\.rawValue))),
-                    .text(Self.arrayLiteral(ReferralEvent.Kind.allCases.filter(step.cancelledBy.contains).map(\.rawValue))),
-                    .text(event.agency), .uuid(event.caseId), PostgresValue(event.personInitials),
-                ])
-        }
-        if inserted > 0 {
-            try connection.execute("SELECT pg_notify($1, '')", [.text(Self.stepsChannel)])
+        try storeLadders([(event, steps)], on: connection).count
+    }
+
+    /// Stores the ladders of several referrals in one statement; returns the referral of
+    /// each new step.
+    func storeLadders(_ ladders: [(event: ReferralEvent, steps: [PlannedStep])], on connection: PostgresConnection) throws -> [UUID] {
+        let rows = ladders.flatMap { ladder in ladder.steps.map { (event: ladder.event, step: $0) } }
+        guard !rows.isEmpty else { return [] }
+        let inserted = try connection.query("""
+            INSERT INTO \(prefix).ladder_steps
+                (referral_id, step, moment, deadline, audiences, cancelled_by, agency, case_id, person_initials)
+            SELECT referral_id, step, moment, deadline, audiences::text[], cancelled_by::text[], agency, case_id, person_initials
+            FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::text[])
+                AS planned(referral_id, step, moment, deadline, audiences, cancelled_by, agency, case_id, person_initials)
+            ON CONFLICT (referral_id, step) DO NOTHING
+            RETURNING referral_id
+            """, [
+                .text(PostgresArrayLiteral.text(rows.map { $0.event.referralId.uuidString.lowercased() })),
+                .text(PostgresArrayLiteral.text(rows.map { String($0.step.step) })),
+                .text(try PostgresArrayLiteral.timestamps(rows.map(\.step.moment))),
+                .text(try PostgresArrayLiteral.timestamps(rows.map(\.step.deadline))),
+                .text(PostgresArrayLiteral.text(rows.map { Self.arrayLiteral($0.step.audiences.map(\.rawValue)) })),
+                .text(PostgresArrayLiteral.text(rows.map { row in
+                    Self.arrayLiteral(ReferralEvent.Kind.allCases.filter(row.step.cancelledBy.contains).map(\.rawValue))
+                })),
+                .text(PostgresArrayLiteral.text(rows.map(\.event.agency))),
+                .text(PostgresArrayLiteral.text(rows.map { $0.event.caseId.uuidString.lowercased() })),
+                .text(PostgresArrayLiteral.text(rows.map(\.event.personInitials))),
+            ]).map { row in try row["referral_id"].decode(UUID.self) }
+        if !inserted.isEmpty {
+            try connection.notifyOnCommit(channel: Self.stepsChannel)
         }
         return inserted
     }

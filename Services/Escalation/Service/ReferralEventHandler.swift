@@ -26,32 +26,45 @@ struct ReferralEventHandler: MessageHandler {
 
     /// Applies one decoded event inside the caller's transaction.
     func apply(_ event: ReferralEvent, on connection: PostgresConnection) throws -> HandlingOutcome {
-        let metadata: Logger.Metadata = [
-            "referralId": "\(ContractID.text(event.referralId))", "caseId": "\(ContractID.text(event.caseId))", "kind": "\(event.kind.rawValue)",
-        ]
-        if event.kind == .deadlineChanged { return try replan(event, metadata: metadata, on: connection) }
-        try store.record(event, on: connection)
+        if event.kind == .deadlineChanged { return try replan(event, metadata: Self.metadata(of: event), on: connection) }
+        let firstEvent = try store.record(event, on: connection)
         guard event.kind == .issued else {
             let cancelled = try store.cancelPendingSteps(of: event.referralId, by: event.kind, on: connection)
-            logger.info("referral event recorded", metadata: metadata.merging(["cancelledSteps": "\(cancelled)"]) { $1 })
+            logger.info("referral event recorded", metadata: Self.metadata(of: event).merging(["cancelledSteps": "\(cancelled)"]) { $1 })
             return .applied
         }
         let plan = try LadderPlanner.plan(issued: event, policy: policy, calendar: calendar)
         let stored = try store.storeLadder(plan, for: event, on: connection)
         guard stored > 0 else {
-            logger.info("ladder already planned; nothing changes", metadata: metadata)
+            logger.info("ladder already planned; nothing changes", metadata: Self.metadata(of: event))
             return .duplicate
         }
-        // Answers that overtook the issued event cancel their steps now.
+        let cancelled = firstEvent ? [] : try cancelOvertakenSteps(of: event, on: connection)
+        noteLadderPlanned(event, plan: plan, cancelled: cancelled)
+        return .applied
+    }
+
+    /// Answers that overtook the issued event cancel their steps now; returns the steps cancelled.
+    func cancelOvertakenSteps(of event: ReferralEvent, on connection: PostgresConnection) throws -> [Int] {
         var cancelled: [Int] = []
         for answer in try store.recordedAnswers(for: event.referralId, on: connection) {
             cancelled += try store.cancelPendingSteps(of: event.referralId, by: answer, on: connection)
         }
+        return cancelled.sorted()
+    }
+
+    func noteLadderPlanned(_ event: ReferralEvent, plan: [PlannedStep], cancelled: [Int]) {
         Counter(label: "escalation_ladders_planned_total", dimensions: [("agency", event.agency)]).increment()
-        logger.info("ladder planned", metadata: metadata.merging([
-            "steps": "\(plan.map(\.step))", "cancelledSteps": "\(cancelled.sorted())",
+        // Debug: the case's referral service already logs the issue at info, once per case.
+        logger.debug("ladder planned", metadata: Self.metadata(of: event).merging([
+            "steps": "\(plan.map(\.step))", "cancelledSteps": "\(cancelled)",
         ]) { $1 })
-        return .applied
+    }
+
+    static func metadata(of event: ReferralEvent) -> Logger.Metadata {
+        [
+            "referralId": "\(ContractID.text(event.referralId))", "caseId": "\(ContractID.text(event.caseId))", "kind": "\(event.kind.rawValue)",
+        ]
     }
 
     /// Moves the referral's deadline and plans its pending `dueBy` steps again; fired steps

@@ -23,8 +23,7 @@ struct IntakeHandler: MessageHandler {
     }
 
     func handle(_ delivery: Delivery, in connection: PostgresConnection) throws -> HandlingOutcome {
-        let sender = MessageSender(
-            userId: delivery.properties.userId, onBehalfOf: delivery.properties.headers[RejectionHeader.onBehalfOf]?.stringValue)
+        let sender = Self.sender(of: delivery)
         guard let messageId = delivery.properties.messageId, !messageId.isEmpty else {
             let refusal = IntakeRefusal(
                 reason: .missingMessageId,
@@ -45,6 +44,11 @@ struct IntakeHandler: MessageHandler {
         case .consent(let update):
             return try applyConsent(update, sender: sender, delivery: delivery, messageId: messageId, on: connection)
         }
+    }
+
+    /// Who sent the message: its broker-validated `user_id`, and the operator's account for a replay.
+    static func sender(of delivery: Delivery) -> MessageSender? {
+        MessageSender(userId: delivery.properties.userId, onBehalfOf: delivery.properties.headers[RejectionHeader.onBehalfOf]?.stringValue)
     }
 
     // MARK: Readmission records
@@ -78,6 +82,17 @@ struct IntakeHandler: MessageHandler {
             openedAt: openedAt, on: connection)
         else { throw ConcurrentOpening() }
 
+        return try announceOpening(
+            caseId: caseId, personId: personId, record: record, sender: sender, delivery: delivery, messageId: messageId,
+            openedAt: openedAt, on: connection)
+    }
+
+    /// Enqueues what follows an opened case (its event, the consent-hold request, the
+    /// reply) and logs it once committed.
+    func announceOpening(
+        caseId: UUID, personId: UUID, record: ValidatedReadmission, sender: MessageSender, delivery: Delivery, messageId: String,
+        openedAt: Date, on connection: PostgresConnection
+    ) throws -> HandlingOutcome {
         let event = CaseOpened(
             caseId: caseId, personId: personId, smsReference: record.smsReference, readmittedAt: record.readmittedAt,
             openedAt: openedAt, person: record.person, family: record.family, needs: record.needs,
@@ -100,10 +115,13 @@ struct IntakeHandler: MessageHandler {
                 on: connection)
         }
         try reply(to: delivery, IntakeOutcome(smsReference: record.smsReference, outcome: .accepted, caseId: caseId, errors: []), on: connection)
-        logger.info("case opened", metadata: [
-            "caseId": "\(ContractID.text(caseId))", "messageId": "\(messageId)", "awaitingConsent": "\(!record.dataSharing)", "sender": "\(sender)",
-        ])
-        count("accepted")
+        // Logged once committed: a batch that is rolled back and handled again opens it under another id.
+        connection.afterCommit { [logger] in
+            logger.info("case opened", metadata: [
+                "caseId": "\(ContractID.text(caseId))", "messageId": "\(messageId)", "awaitingConsent": "\(!record.dataSharing)", "sender": "\(sender)",
+            ])
+            count("accepted")
+        }
         return .applied
     }
 

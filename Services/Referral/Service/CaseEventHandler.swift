@@ -61,6 +61,7 @@ struct CaseEventHandler: MessageHandler {
     private func issueReferrals(for event: CaseOpened, on connection: PostgresConnection) throws {
         let composer = ReferralComposer(policy: policy, calendar: calendar)
         let issuedAt = now()
+        var issued: [(referralId: UUID, agency: String)] = []
         for planned in Router(policy: policy, calendar: calendar).plan(for: event) {
             let message = try composer.compose(referralId: UUID(), for: event, referral: planned, issuedAt: issuedAt)
             guard try store.insertReferral(message, on: connection) else { continue }
@@ -70,18 +71,30 @@ struct CaseEventHandler: MessageHandler {
                     properties: .persistentJSON(messageId: "referral:\(ContractID.text(message.referralId))", type: MessageType.referral),
                     body: try ContractCoding.encode(message)),
                 on: connection)
-            let issued = ReferralEvent(
+            let issuedEvent = ReferralEvent(
                 kind: .issued, referralId: message.referralId, caseId: event.caseId, agency: message.agency, at: issuedAt,
                 issuedAt: issuedAt, acknowledgeBy: message.acknowledgeBy, dueBy: message.dueBy, personInitials: event.person.initials)
             try outbox.enqueue(
                 OutgoingMessage(
                     exchange: ExchangeName.clusterEvents, routingKey: EventRoutingKey.referral(.issued),
                     properties: .persistentJSON(messageId: "referral-issued:\(ContractID.text(message.referralId))", type: MessageType.referralEvent),
-                    body: try ContractCoding.encode(issued)),
+                    body: try ContractCoding.encode(issuedEvent)),
                 on: connection)
-            Counter(label: "referrals_issued_total", dimensions: [("agency", message.agency)]).increment()
-            logger.info("referral issued", metadata: [
-                "caseId": "\(ContractID.text(event.caseId))", "referralId": "\(ContractID.text(message.referralId))", "agency": "\(message.agency)",
+            issued.append((message.referralId, message.agency))
+        }
+        // Logged once committed, one line per case: a batch that is rolled back and handled
+        // again issues them under other ids.
+        guard !issued.isEmpty else { return }
+        connection.afterCommit { [logger, issued] in
+            for (referralId, agency) in issued {
+                Counter(label: "referrals_issued_total", dimensions: [("agency", agency)]).increment()
+                logger.debug("referral issued", metadata: [
+                    "caseId": "\(ContractID.text(event.caseId))", "referralId": "\(ContractID.text(referralId))", "agency": "\(agency)",
+                ])
+            }
+            logger.info("referrals issued", metadata: [
+                "caseId": "\(ContractID.text(event.caseId))", "referralIds": "\(issued.map { ContractID.text($0.referralId) })",
+                "agencies": "\(issued.map(\.agency))",
             ])
         }
     }

@@ -50,22 +50,23 @@ struct ReferralStore: Sendable {
         try connection.execute("DELETE FROM \(prefix).early_consent_releases WHERE case_id = $1", [.uuid(caseId)]) == 1
     }
 
-    /// Records an issued referral; false when the case already has one for that agency.
+    /// Records an issued referral with its first history entry, in one statement; false
+    /// when the case already has one for that agency.
     func insertReferral(_ message: ReferralMessage, on connection: PostgresConnection) throws -> Bool {
-        let inserted = try connection.execute("""
-            INSERT INTO \(prefix).referrals (referral_id, case_id, agency, needs, status, issued_at, acknowledge_by, due_by)
-            VALUES ($1, $2, $3, $4::text[], 'issued', $5, $6, $7)
-            ON CONFLICT (case_id, agency) DO NOTHING
+        try connection.execute("""
+            WITH issued AS (
+                INSERT INTO \(prefix).referrals (referral_id, case_id, agency, needs, status, issued_at, acknowledge_by, due_by)
+                VALUES ($1, $2, $3, $4::text[], 'issued', $5, $6, $7)
+                ON CONFLICT (case_id, agency) DO NOTHING
+                RETURNING referral_id
+            )
+            INSERT INTO \(prefix).status_history (referral_id, from_status, to_status, reported_at, actor)
+            SELECT referral_id, NULL, 'issued', $5, 'referral-service' FROM issued
             """, [
                 .uuid(message.referralId), .uuid(message.caseId), .text(message.agency),
                 .text("{" + message.needs.joined(separator: ",") + "}"), .timestamp(message.issuedAt),
                 .timestamp(message.acknowledgeBy), .timestamp(message.dueBy),
-            ])
-        guard inserted == 1 else { return false }
-        try recordHistory(
-            referralId: message.referralId, from: nil, to: .issued, reportedAt: message.issuedAt, actor: "referral-service",
-            officer: nil, note: nil, messageId: nil, on: connection)
-        return true
+            ]) == 1
     }
 
     func referral(_ referralId: UUID, on connection: PostgresConnection) throws -> StoredReferral? {

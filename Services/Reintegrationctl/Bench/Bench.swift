@@ -5,7 +5,7 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run benchmarks against the running broker and database.",
-        subcommands: [BenchSuite.self, MessagingBench.self, PipelineBench.self, EscalationBench.self, NotificationBench.self],
+        subcommands: [BenchSuite.self, MessagingBench.self, PipelineBench.self, PacedBench.self, EscalationBench.self, NotificationBench.self],
         defaultSubcommand: BenchSuite.self
     )
 }

@@ -34,6 +34,12 @@ struct BenchSuite: AsyncParsableCommand {
     @Option(help: "Alert requests for the notification measurement (two emails each).")
     var alerts = 1_000
 
+    @Option(name: .customLong("paced-rate"), help: "Rates (records/s) of the paced stream measurements; repeat the option for several.")
+    var pacedRates: [Double] = [100, 500]
+
+    @Option(help: "Seconds each paced stream lasts.")
+    var pacedSeconds = 20.0
+
     @Option(help: "Write the table as Markdown to this file too.")
     var markdown: String?
 
@@ -60,6 +66,16 @@ struct BenchSuite: AsyncParsableCommand {
                 sms: AMQPConfiguration(url: targets.sms(), connectionName: "bench-sms"), database: database, records: records, logger: logger)
             table.add("intake: record → case opened", rate: pipeline.intake.rate, unit: "records/s", p50: pipeline.intake.p50, p99: pipeline.intake.p99)
             table.add("record → referrals in agency queues", rate: pipeline.pipeline.rate, unit: "cases/s", p50: pipeline.pipeline.p50, p99: pipeline.pipeline.p99)
+
+            for rate in pacedRates {
+                progress("paced stream (\(Int(rate)) records/s for \(Int(pacedSeconds)) s)")
+                let paced = try await PacedBench.measure(
+                    sms: AMQPConfiguration(url: targets.sms(), connectionName: "bench-sms"), database: database, rate: rate,
+                    duration: pacedSeconds, logger: logger)
+                table.add(
+                    "paced \(Int(rate)) records/s: record → agency queues", rate: paced.sentRate, unit: "records/s", p50: paced.p50,
+                    p99: paced.p99, note: paced.note, comparable: false)
+            }
 
             // Before the escalation burst, whose ten thousand alert requests would queue ahead of these.
             progress("notification delivery (\(alerts) alert requests × 2 recipients, local mail relay)")

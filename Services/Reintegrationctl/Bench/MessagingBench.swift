@@ -114,7 +114,8 @@ struct MessagingBench: AsyncParsableCommand {
         let consumerClient = AMQPClient(configuration: amqp, topology: topology, logger: logger)
         _ = try await publisher.connection()
         let latencies = LatencyRecorder()
-        let outbox = Outbox(schema: schema)
+        // The producers run in the relay's process, as a service's handlers do.
+        let outbox = Outbox(schema: schema, relayWake: WakeSignal())
         // Cancelling them at the end is expected: only errors are worth a line.
         var quiet = logger
         quiet.logLevel = .error

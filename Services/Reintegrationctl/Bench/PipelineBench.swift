@@ -59,16 +59,38 @@ struct PipelineBench: AsyncParsableCommand {
             for index in chunk..<min(records, chunk + 100) {
                 let reference = "\(batch)-\(index)"
                 sentAt[reference] = Date().timeIntervalSince1970
-                messages.append(OutgoingMessage(
-                    exchange: ExchangeName.intake, routingKey: MessageType.readmission,
-                    properties: .persistentJSON(messageId: reference, type: MessageType.readmission, userId: smsConfiguration.user),
-                    body: Self.record(reference: reference)))
+                messages.append(Self.recordMessage(reference: reference, sender: smsConfiguration.user))
             }
             let outcomes = try await sms.publish(messages)
             guard outcomes.allSatisfy({ $0 == .confirmed }) else { throw ValidationError("the broker did not confirm the records") }
         }
         await sms.close()
+        let rows = try await completions(batch: batch, records: records, since: start, database: database, logger: logger)
+        let intakeLatency = LatencyRecorder()
+        let pipelineLatency = LatencyRecorder()
+        var lastOpened = 0.0
+        var lastReferred = 0.0
+        for (reference, opened, referred) in rows {
+            guard let sent = sentAt[reference] else { continue }
+            intakeLatency.record(milliseconds: (opened - sent) * 1000)
+            pipelineLatency.record(milliseconds: (referred - sent) * 1000)
+            lastOpened = max(lastOpened, opened)
+            lastReferred = max(lastReferred, referred)
+        }
+        let begin = start.timeIntervalSince1970
+        let intakeRate = Double(records) / (lastOpened - begin)
+        let pipelineRate = Double(records) / (lastReferred - begin)
+        return Figures(
+            intake: MessagingBench.Figures(rate: intakeRate, p50: intakeLatency.percentile(0.5), p99: intakeLatency.percentile(0.99)),
+            pipeline: MessagingBench.Figures(rate: pipelineRate, p50: pipelineLatency.percentile(0.5), p99: pipelineLatency.percentile(0.99)))
+    }
 
+    /// When each case of `batch` was opened and when the last of its referral messages was
+    /// confirmed by the broker, read once all `records` are through (at most 10 minutes
+    /// after `since`).
+    static func completions(
+        batch: String, records: Int, since start: Date, database: PostgresConfiguration, logger: Logger
+    ) async throws -> [(reference: String, opened: Double, referred: Double)] {
         let pool = PostgresPool(configuration: database, size: 1, logger: logger)
         let pattern = "\(batch)-%"
         let expectedReferrals = 2 * records
@@ -94,27 +116,20 @@ struct PipelineBench: AsyncParsableCommand {
                 JOIN referral.outbox o ON o.message_id = 'referral:' || upper(r.referral_id::text)
                 WHERE c.sms_reference LIKE $1 GROUP BY c.sms_reference, c.opened_at
                 """, [.text(pattern)]).map { row in
-                (try row["sms_reference"].decode(String.self), try row["opened"].decode(Double.self), try row["referred"].decode(Double.self))
+                (reference: try row["sms_reference"].decode(String.self), opened: try row["opened"].decode(Double.self),
+                 referred: try row["referred"].decode(Double.self))
             }
         }
         await pool.shutdown()
-        let intakeLatency = LatencyRecorder()
-        let pipelineLatency = LatencyRecorder()
-        var lastOpened = 0.0
-        var lastReferred = 0.0
-        for (reference, opened, referred) in rows {
-            guard let sent = sentAt[reference] else { continue }
-            intakeLatency.record(milliseconds: (opened - sent) * 1000)
-            pipelineLatency.record(milliseconds: (referred - sent) * 1000)
-            lastOpened = max(lastOpened, opened)
-            lastReferred = max(lastReferred, referred)
-        }
-        let begin = start.timeIntervalSince1970
-        let intakeRate = Double(records) / (lastOpened - begin)
-        let pipelineRate = Double(records) / (lastReferred - begin)
-        return Figures(
-            intake: MessagingBench.Figures(rate: intakeRate, p50: intakeLatency.percentile(0.5), p99: intakeLatency.percentile(0.99)),
-            pipeline: MessagingBench.Figures(rate: pipelineRate, p50: pipelineLatency.percentile(0.5), p99: pipelineLatency.percentile(0.99)))
+        return rows
+    }
+
+    /// The record as the SMS system `sender` publishes it.
+    static func recordMessage(reference: String, sender: String) -> OutgoingMessage {
+        OutgoingMessage(
+            exchange: ExchangeName.intake, routingKey: MessageType.readmission,
+            properties: .persistentJSON(messageId: reference, type: MessageType.readmission, userId: sender),
+            body: record(reference: reference))
     }
 
     /// A valid record routed to `health` and `local.binagadi`.
