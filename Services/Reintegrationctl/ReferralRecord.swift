@@ -16,4 +16,6 @@ struct ReferralRecord: Sendable, Equatable {
     /// The first update that showed the agency had the referral (acknowledged, in progress or completed).
     var acknowledgedAt: Date?
     var completedAt: Date?
+    /// "Ə. M.", cut from the case the referral service holds; nil when it has no name.
+    var personInitials: String? = nil
 }

@@ -2,7 +2,8 @@ import Foundation
 import Postgres
 import ReferralDomain
 
-/// Reads referral records from the referral service's schema.
+/// Reads referral records through the referral service's read view `referral_records_v1`
+/// (first acknowledgement and completion as the cluster recorded them, and initials).
 enum ReferralRecordSource {
     /// Referrals issued in [`from`, `until`), optionally of one agency.
     static func issued(from: Date, until: Date, agency: String?, on connection: PostgresConnection) throws -> [ReferralRecord] {
@@ -20,15 +21,15 @@ enum ReferralRecordSource {
         ).map(record)
     }
 
-    // The first acknowledgement is the first update that shows the agency had the referral;
-    // recorded_at rather than the agency's reported_at, as the escalation ladder sees it.
+    /// Referrals whose completion the cluster recorded at or after `since`.
+    static func completed(since: Date, on connection: PostgresConnection) throws -> [ReferralRecord] {
+        try connection.query(select + " WHERE r.status = 'completed' AND r.completed_at >= $1", [.timestamp(since)]).map(record)
+    }
+
     private static let select = """
         SELECT r.referral_id, r.case_id, r.agency, r.status, r.issued_at, r.acknowledge_by, r.due_by,
-               (SELECT min(h.recorded_at) FROM referral.status_history h
-                 WHERE h.referral_id = r.referral_id AND h.to_status IN ('acknowledged', 'in-progress', 'completed')) AS acknowledged_at,
-               (SELECT min(h.recorded_at) FROM referral.status_history h
-                 WHERE h.referral_id = r.referral_id AND h.to_status = 'completed') AS completed_at
-        FROM referral.referrals r
+               r.acknowledged_at, r.completed_at, r.person_initials
+        FROM referral.referral_records_v1 r
         """
 
     private static func record(_ row: PostgresRow) throws -> ReferralRecord {
@@ -40,6 +41,6 @@ enum ReferralRecordSource {
             referralId: try row["referral_id"].decode(), caseId: try row["case_id"].decode(), agency: try row["agency"].decode(),
             status: status, issuedAt: try row["issued_at"].decode(), acknowledgeBy: try row["acknowledge_by"].decode(),
             dueBy: try row["due_by"].decode(), acknowledgedAt: try row["acknowledged_at"].decodeIfPresent(),
-            completedAt: try row["completed_at"].decodeIfPresent())
+            completedAt: try row["completed_at"].decodeIfPresent(), personInitials: try row["person_initials"].decodeIfPresent())
     }
 }
