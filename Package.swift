@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        // Tests only: the DevTools protocol client that drives headless Chromium.
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.0"),
     ],
     targets: [
         // C libraries, wrapped once.
@@ -181,6 +184,11 @@ let package = Package(
                 "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Services/Reintegrationctl"
         ),
@@ -208,7 +216,13 @@ let package = Package(
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "AMQP", "Postgres"]),
         .testTarget(name: "IntakeTests", dependencies: ["IntakeDomain", "Contract", "WorkingCalendar", "TestSupport"]),
         .testTarget(name: "ReferralTests", dependencies: ["ReferralDomain", "Contract", "WorkingCalendar", "TestSupport"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Messaging", "Contract", "Retry", "TestSupport", "WorkingCalendar"]),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "Messaging", "Contract", "Retry", "TestSupport", "WorkingCalendar",
+                .product(name: "WSClient", package: "swift-websocket"),
+            ]
+        ),
         .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "ReferralDomain", "WorkingCalendar", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

@@ -48,6 +48,11 @@ MAIL_DIR="$LOCAL_DIR/mail"
 TLS_DIR="$LOCAL_DIR/tls"
 MAIL_RELAY_PID_FILE="$RUN_DIR/mail-relay.pid"
 MAIL_RELAY_LOG="$LOG_DIR/mail-relay.log"
+# The working group's live view (`reintegrationctl dashboard`), started by `up --demo`.
+DASHBOARD_PORT="${REINTEGRATION_DASHBOARD_PORT:-8090}"
+DASHBOARD_TOKEN_FILE="$LOCAL_DIR/dashboard.token"
+DASHBOARD_PID_FILE="$RUN_DIR/dashboard.pid"
+DASHBOARD_LOG="$LOG_DIR/dashboard.log"
 
 # The cluster's vhost and database; tests use their own pair (see deploy/local/test).
 CLUSTER_VHOST="reintegration"
@@ -57,9 +62,10 @@ TEST_DATABASE="reintegration_test"
 
 SERVICES=(intake referral escalation notification)
 
+# chromium: the dashboard's tests load its page in headless Chromium.
 REQUIRED_PACKAGES=(
     rabbitmq-server postgresql librabbitmq-dev libpq-dev libcurl4-openssl-dev
-    pkg-config curl python3-aiosmtpd ca-certificates openssl
+    pkg-config curl python3-aiosmtpd ca-certificates openssl chromium
 )
 
 # State (credentials, data, logs) is private to the invoking user; swift commands
@@ -139,7 +145,7 @@ validate_ports() {
     for variable in REINTEGRATION_AMQP_PORT REINTEGRATION_AMQPS_PORT REINTEGRATION_MANAGEMENT_PORT REINTEGRATION_PROMETHEUS_PORT \
         REINTEGRATION_DIST_PORT REINTEGRATION_PG_PORT REINTEGRATION_SMTP_PORT REINTEGRATION_INTAKE_HTTP_PORT \
         REINTEGRATION_REFERRAL_HTTP_PORT REINTEGRATION_ESCALATION_HTTP_PORT \
-        REINTEGRATION_NOTIFICATION_HTTP_PORT; do
+        REINTEGRATION_NOTIFICATION_HTTP_PORT REINTEGRATION_DASHBOARD_PORT; do
         value="${!variable:-}"
         if [[ -n "$value" ]] && ! [[ "$value" =~ ^[0-9]+$ && "$value" -ge 1 && "$value" -le 65535 ]]; then
             die "$variable=$value is not a TCP port number"
@@ -751,6 +757,24 @@ stop_mail_relay() {
         step "mail relay: not running"
     fi
     rm -f "$MAIL_RELAY_PID_FILE"
+}
+
+# ---------------------------------------------------------------------------
+# Dashboard: the live view, reading through the read-only reporting role.
+# ---------------------------------------------------------------------------
+
+# The kernel keeps 15 characters of a process name: "reintegrationctl" reads "reintegrationct".
+dashboard_pid() { live_pid "$DASHBOARD_PID_FILE" reintegrationct; }
+
+stop_dashboard() {
+    local pid
+    if pid="$(dashboard_pid)"; then
+        step "dashboard: stopping (pid $pid)"
+        terminate_pid "$pid" 10
+    else
+        step "dashboard: not running"
+    fi
+    rm -f "$DASHBOARD_PID_FILE"
 }
 
 # Runs a swift command with ordinary file modes for the build products.

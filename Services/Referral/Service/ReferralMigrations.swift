@@ -1,7 +1,10 @@
+import Contract
 import Postgres
 
 /// The referral schema: cases as routed, referrals with their deadlines, the audit
-/// trail of every status change, refused status updates, and deadline extensions.
+/// trail of every status change, refused status updates, deadline extensions; and the
+/// versioned read views other readers (the operators' tool, the reporting role) use
+/// instead of the tables.
 enum ReferralMigrations {
     static let all: [Migration] = [
         Migration(version: 2, name: "cases, referrals, status history, refusals", sql: """
@@ -109,6 +112,44 @@ enum ReferralMigrations {
                 recorded_at timestamptz NOT NULL DEFAULT now()
             );
             CREATE INDEX deadline_history_referral ON deadline_history (referral_id);
+        // Versions 6 to 9 are kept for the extension requests' own changes.
+        Migration(version: 10, name: "read views v1 for reporting", sql: """
+            -- One row per referral with the moments reports count from: the first update that
+            -- showed the agency had it and the completion, as the cluster recorded them (what
+            -- the escalation ladder reacts to), and the person's initials, the only personal
+            -- detail a reader gets. A later change of meaning gets a _v2 beside this one.
+            CREATE VIEW referral_records_v1 AS
+            SELECT r.referral_id, r.case_id, r.agency, r.status, r.issued_at, r.acknowledge_by, r.due_by,
+                   (SELECT min(h.recorded_at) FROM status_history h
+                     WHERE h.referral_id = r.referral_id AND h.to_status IN ('acknowledged', 'in-progress', 'completed')) AS acknowledged_at,
+                   (SELECT min(h.recorded_at) FROM status_history h
+                     WHERE h.referral_id = r.referral_id AND h.to_status = 'completed') AS completed_at,
+                   NULLIF(\(PersonDetails.initialsSQL(ofPersonJSON: "c.case_event->'person'")), '') AS person_initials,
+                   -- Deadline extensions asked for, approved and refused; due_by is the deadline in force.
+                   e.requested AS extensions_requested, e.granted AS extensions_granted, e.refused AS extensions_refused
+            FROM referrals r JOIN cases c ON c.case_id = r.case_id
+            LEFT JOIN LATERAL (
+                SELECT count(*) AS requested, count(*) FILTER (WHERE x.decision = 'approved') AS granted,
+                       count(*) FILTER (WHERE x.decision = 'refused') AS refused
+                FROM extension_requests x WHERE x.referral_id = r.referral_id) e ON true;
+
+            -- Extension requests still waiting for the secretariat, with the deadline in force now.
+            CREATE VIEW pending_extensions_v1 AS
+            SELECT e.id AS request_id, r.referral_id, r.case_id, r.agency, e.requested_due_by, r.due_by,
+                   e.due_by_before, e.requested_at, e.note
+            FROM extension_requests e JOIN referrals r ON r.referral_id = e.referral_id
+            WHERE e.decision IS NULL;
+
+            -- The read-only reporting role (made by provisioning) reads these views and nothing
+            -- else of this schema; where it does not exist, nobody is granted anything.
+            DO $$
+            BEGIN
+                IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'reporting') THEN
+                    EXECUTE format('GRANT USAGE ON SCHEMA %I TO reporting', current_schema());
+                    GRANT SELECT ON referral_records_v1, pending_extensions_v1 TO reporting;
+                END IF;
+            END
+            $$;
             """),
     ]
 }

@@ -1,3 +1,4 @@
+import Contract
 import Foundation
 import Postgres
 
@@ -57,7 +58,7 @@ struct CaseDossierSource {
             : "convert_from(c.raw_record, 'UTF8')::jsonb->'person'"
         let row = try connection.query("""
             SELECT c.id, c.sms_reference, c.readmitted_at, c.opened_at, c.district, c.consent_status,
-                   concat_ws(' ', left(p.person->>'firstName', 1) || '.', left(p.person->>'lastName', 1) || '.') AS initials
+                   \(PersonDetails.initialsSQL(ofPersonJSON: "p.person")) AS initials
             FROM intake.cases c CROSS JOIN LATERAL (SELECT \(person) AS person) p
             WHERE c.id = $1
             """, [.uuid(caseId)])[0]

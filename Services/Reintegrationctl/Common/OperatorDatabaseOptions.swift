@@ -13,15 +13,20 @@ struct OperatorDatabaseOptions: ParsableArguments {
         let configuration = try DatabaseURL.configuration(given: databaseURL, fallbacks: ["ADMIN_DATABASE_URL", "DATABASE_URL"])
         let pool = PostgresPool(configuration: configuration, size: 1, logger: Logger(label: "reintegrationctl"))
         do {
-            let result = try await pool.withTransaction { connection in
-                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                return try body(connection)
-            }
+            let result = try await Self.readSnapshot(on: pool, body)
             await pool.shutdown()
             return result
         } catch {
             await pool.shutdown()
             throw OperatorFailure.exit(for: error)
+        }
+    }
+
+    /// Runs `body` in one read-only, repeatable-read transaction of `pool`.
+    static func readSnapshot<T: Sendable>(on pool: PostgresPool, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        try await pool.withTransaction { connection in
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return try body(connection)
         }
     }
 }

@@ -17,6 +17,8 @@ struct OverdueList: Sendable, Equatable {
         var referralId: String
         var caseId: String
         var agency: String
+        /// The person's initials from the case, when it has a name.
+        var personInitials: String?
         var status: ReferralStatus
         var missed: MissedDeadline
         var deadline: Date
@@ -38,7 +40,8 @@ struct OverdueList: Sendable, Equatable {
         let entries = records.compactMap { record -> Entry? in
             guard let (missed, deadline) = Self.missedDeadline(of: record, asOf: asOf) else { return nil }
             return Entry(
-                referralId: OperatorTime.identifier(record.referralId), caseId: OperatorTime.identifier(record.caseId), agency: record.agency, status: record.status,
+                referralId: OperatorTime.identifier(record.referralId), caseId: OperatorTime.identifier(record.caseId), agency: record.agency,
+                personInitials: record.personInitials, status: record.status,
                 missed: missed, deadline: deadline, workingDaysLate: calendar.workingDays(from: deadline, to: asOf))
         }
         let byAgency = Dictionary(grouping: entries, by: \.agency)

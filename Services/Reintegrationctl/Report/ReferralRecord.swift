@@ -21,4 +21,6 @@ struct ReferralRecord: Sendable, Equatable {
     var extensionsRequested = 0
     var extensionsGranted = 0
     var extensionsRefused = 0
+    /// "Ə. M.", cut from the case the referral service holds; nil when it has no name.
+    var personInitials: String? = nil
 }

@@ -2,7 +2,8 @@ import Foundation
 import Postgres
 import ReferralDomain
 
-/// Reads referral records from the referral service's schema.
+/// Reads referral records through the referral service's read view `referral_records_v1`
+/// (first acknowledgement and completion as the cluster recorded them, and initials).
 enum ReferralRecordSource {
     /// Referrals issued in [`from`, `until`), optionally of one agency.
     static func issued(from: Date, until: Date, agency: String?, on connection: PostgresConnection) throws -> [ReferralRecord] {
@@ -20,21 +21,16 @@ enum ReferralRecordSource {
         ).map(record)
     }
 
-    // `due_by` is the deadline in force: an approved extension moves it.
-    // The first acknowledgement is the first update that shows the agency had the referral;
-    // recorded_at rather than the agency's reported_at, as the escalation ladder sees it.
+    /// Referrals whose completion the cluster recorded at or after `since`.
+    static func completed(since: Date, on connection: PostgresConnection) throws -> [ReferralRecord] {
+        try connection.query(select + " WHERE r.status = 'completed' AND r.completed_at >= $1", [.timestamp(since)]).map(record)
+    }
+
     private static let select = """
         SELECT r.referral_id, r.case_id, r.agency, r.status, r.issued_at, r.acknowledge_by, r.due_by,
-               (SELECT min(h.recorded_at) FROM referral.status_history h
-                 WHERE h.referral_id = r.referral_id AND h.to_status IN ('acknowledged', 'in-progress', 'completed')) AS acknowledged_at,
-               (SELECT min(h.recorded_at) FROM referral.status_history h
-                 WHERE h.referral_id = r.referral_id AND h.to_status = 'completed') AS completed_at,
-               e.requested, e.granted, e.refused
-        FROM referral.referrals r
-        LEFT JOIN LATERAL (
-            SELECT count(*) AS requested, count(*) FILTER (WHERE x.decision = 'approved') AS granted,
-                   count(*) FILTER (WHERE x.decision = 'refused') AS refused
-            FROM referral.extension_requests x WHERE x.referral_id = r.referral_id) e ON true
+               r.acknowledged_at, r.completed_at, r.person_initials,
+               r.extensions_requested, r.extensions_granted, r.extensions_refused
+        FROM referral.referral_records_v1 r
         """
 
     private static func record(_ row: PostgresRow) throws -> ReferralRecord {
@@ -46,7 +42,8 @@ enum ReferralRecordSource {
             referralId: try row["referral_id"].decode(), caseId: try row["case_id"].decode(), agency: try row["agency"].decode(),
             status: status, issuedAt: try row["issued_at"].decode(), acknowledgeBy: try row["acknowledge_by"].decode(),
             dueBy: try row["due_by"].decode(), acknowledgedAt: try row["acknowledged_at"].decodeIfPresent(),
-            completedAt: try row["completed_at"].decodeIfPresent(), extensionsRequested: try row["requested"].decode(),
-            extensionsGranted: try row["granted"].decode(), extensionsRefused: try row["refused"].decode())
+            completedAt: try row["completed_at"].decodeIfPresent(), extensionsRequested: try row["extensions_requested"].decode(),
+            extensionsGranted: try row["extensions_granted"].decode(), extensionsRefused: try row["extensions_refused"].decode(),
+            personInitials: try row["person_initials"].decodeIfPresent())
     }
 }

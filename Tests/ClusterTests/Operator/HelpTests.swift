@@ -8,7 +8,7 @@ struct HelpTests {
     func toolAnswersHelp() async throws {
         for arguments in [
             ["--help"], ["bench", "--help"], ["directory", "--help"], ["case", "--help"], ["case", "show", "--help"],
-            ["overdue", "--help"], ["report", "--help"],
+            ["overdue", "--help"], ["report", "--help"], ["dashboard", "--help"],
         ] {
             let outcome = try await OperatorTool.run(arguments)
             #expect(outcome.status == 0, "\(arguments): \(outcome)")
