@@ -8,7 +8,7 @@ struct Reintegrationctl: AsyncParsableCommand {
         abstract: "Operate the reintegration cluster.",
         subcommands: [
             CaseCommand.self, OverdueCommand.self, ReportCommand.self, RejectedCommand.self, AccountsCommand.self,
-            DirectoryCommand.self, SimulateCommand.self, Bench.self,
+            DirectoryCommand.self, SimulateCommand.self, DrillCommand.self, Bench.self,
         ]
     )
 }
