@@ -8,8 +8,8 @@ struct Reintegrationctl: AsyncParsableCommand {
         abstract: "Operate the reintegration cluster.",
         subcommands: [
             CaseCommand.self, OverdueCommand.self, ReportCommand.self, RejectedCommand.self, AccountsCommand.self,
-            DirectoryCommand.self, SimulateCommand.self, DashboardCommand.self, Bench.self, ReferralCommand.self,
-            AgencyCommand.self,
+            DirectoryCommand.self, SimulateCommand.self, DrillCommand.self, DashboardCommand.self, Bench.self,
+            ReferralCommand.self, AgencyCommand.self,
         ]
     )
 }

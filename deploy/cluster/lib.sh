@@ -35,6 +35,9 @@ declare -A SERVICE_HTTP_BASE=([intake]=8110 [referral]=8120 [escalation]=8130 [n
 #                      DATABASE_URL with target_session_attrs=read-write.
 CLIENT_TLS="${REINTEGRATION_CLUSTER_CLIENT_TLS:-on}"
 SERVER_LISTS="${REINTEGRATION_CLUSTER_SERVER_LISTS:-on}"
+# The build the instances run: release (the default), or debug (REINTEGRATION_CLUSTER_BUILD=
+# debug, as the test run's small drill does with the binaries it has just built).
+BUILD_CONFIGURATION="${REINTEGRATION_CLUSTER_BUILD:-release}"
 # Allowed for a graceful stop of a service; the supervisor waits longer before SIGKILL.
 SERVICE_SHUTDOWN_GRACE_SECONDS=20
 SERVICE_STOP_WAIT_SECONDS=35
@@ -89,6 +92,11 @@ BINARIES_STAMP="$RUN_DIR/binaries.started"
 PG_ARCHIVE_DIR="$PG_DIR/wal-archive"
 PG_REPLICATION_PASSFILE="$PG_DIR/replication.pgpass"
 PG_REPLICATION_ROLE="replicator"
+# The deadlines the instances run with: "contract", or "drill" (`up --drill-deadlines`:
+# deploy/local/demo/'s policies, acknowledge within 20 s, complete within 60 s, the ladder in
+# seconds, so the fault drill sees answers, escalations and alerts within minutes).
+DEADLINES_FILE="$CLUSTER_DIR/deadlines"
+cluster_deadlines() { [[ "$(cat "$DEADLINES_FILE" 2>/dev/null || true)" == drill ]] && echo drill || echo contract; }
 
 prepare_cluster_dirs() {
     prepare_state_dirs
@@ -575,6 +583,24 @@ instance_database_url() {
     printf 'postgresql://%s:%s@%s/%s?%s\n' "$service" "$password" "$hosts" "$CLUSTER_DATABASE" "$parameters"
 }
 
+# An account's broker URL from credentials.env (one plain node) over TLS through every
+# node, as outside parties and operators' tools reach the cluster.
+every_node_url() {
+    local rest="${1#amqp://}" x urls=()
+    for x in "${RABBIT_NODES[@]}"; do
+        urls+=("amqps://${rest%%@*}@localhost:$(rabbit_amqps_port "$x")/${rest#*/}?cacertfile=$TLS_DIR/ca.crt")
+    done
+    local IFS=,
+    printf '%s\n' "${urls[*]}"
+}
+
+# A database URL from credentials.env (the primary when it was written) through both
+# servers with verify-full: it follows a promotion as the services' URLs do.
+every_server_url() {
+    local url="${1/@127.0.0.1:[0-9]*\//@localhost:$(pg_port 1),localhost:$(pg_port 2)/}"
+    printf '%s?target_session_attrs=read-write&sslmode=verify-full&sslrootcert=%s\n' "${url%%\?*}" "$TLS_DIR/ca.crt"
+}
+
 # Writes every instance's environment file from credentials.env; prints the instances
 # whose file changed (they need a restart to see it).
 write_service_environments() {
@@ -602,6 +628,10 @@ write_service_environments() {
                 printf 'LOG_FORMAT=json\n'
                 printf 'SHUTDOWN_GRACE=%ss\n' "$SERVICE_SHUTDOWN_GRACE_SECONDS"
                 [[ "$service" == notification ]] && printf 'SMTP_URL=smtp://127.0.0.1:%s\n' "$CLUSTER_SMTP_PORT"
+                if [[ "$(cluster_deadlines)" == drill ]]; then
+                    printf 'REFERRAL_POLICY_FILE=%s\n' "$DEMO_DIR/referral-policy.json"
+                    printf 'ESCALATION_POLICY_FILE=%s\n' "$DEMO_DIR/escalation-policy.json"
+                fi
             } >"$temporary"
             chmod 600 "$temporary"
             if cmp -s "$temporary" "$file"; then

@@ -45,6 +45,8 @@ PG_PORT="${REINTEGRATION_PG_PORT:-5432}"
 # The local mail relay the notification service sends to (aiosmtpd, into a maildir).
 SMTP_PORT="${REINTEGRATION_SMTP_PORT:-2525}"
 MAIL_DIR="$LOCAL_DIR/mail"
+# Short deadlines, an escalation ladder in seconds and fictional people, for demos and drills.
+DEMO_DIR="$REPO_ROOT/deploy/local/demo"
 TLS_DIR="$LOCAL_DIR/tls"
 MAIL_RELAY_PID_FILE="$RUN_DIR/mail-relay.pid"
 MAIL_RELAY_LOG="$LOG_DIR/mail-relay.log"
@@ -784,4 +786,25 @@ swift_command() {
         cd "$REPO_ROOT" || exit 1
         exec swift "$@"
     )
+}
+
+# Adds the demo people to the notification directory (people already there are kept).
+# Arguments: the reintegrationctl binary, the database URL of the admin role.
+seed_demo_directory() {
+    local tool="$1" database_url="$2" name role agencies email language added=0 kept=0 arguments agency output
+    while IFS='|' read -r name role agencies email language; do
+        [[ -z "$name" || "$name" == \#* ]] && continue
+        arguments=(directory add --name "$name" --role "$role" --email "$email" --language "$language")
+        IFS=',' read -r -a agency_list <<<"$agencies"
+        for agency in "${agency_list[@]}"; do arguments+=(--agency "$agency"); done
+        # The database URL goes by environment, never on a command line others can read.
+        if output="$(NOTIFICATION_DATABASE_URL="$database_url" "$tool" "${arguments[@]}" 2>&1)"; then
+            added=$((added + 1))
+        elif [[ "$output" == *"already in the directory"* ]]; then
+            kept=$((kept + 1))
+        else
+            warn "demo directory: $name not added: ${output##*error: }"
+        fi
+    done <"$DEMO_DIR/directory.txt"
+    step "demo directory: $added people added, $kept already there ($(relative "$DEMO_DIR/directory.txt"))"
 }

@@ -7,66 +7,100 @@ import Logging
 /// referral the way real offices do: most promptly, some late, some decline, some never.
 /// Delays are in seconds times `scale`; with the demo policy (acknowledge within 20 s,
 /// complete within 60 s) "late" answers miss their deadlines and the ladder fires.
+///
+/// It reconnects across broker failures (another node of its URL list) and, as the
+/// contract asks of agencies, deduplicates referrals by `message_id`: a redelivered
+/// referral is acknowledged, counted and not answered again.
 struct SimulatedAgency: Sendable {
     /// How one referral will be answered.
     enum Fate: Sendable {
         case prompt, late, decline, never
     }
 
+    /// The shares of the fates; what remains after prompt, late and decline is never answered.
+    struct FateMix: Sendable {
+        var prompt = 0.55
+        var late = 0.20
+        var decline = 0.10
+    }
+
     let code: String
     let url: String
     let scale: Double
+    var fates = FateMix()
     let counters: SimulationCounters
+    /// Told of every referral delivery and every confirmed answer (the fault drill's ledger).
+    var observer: (any AgencyObserver)?
     let logger: Logger
 
-    /// The agency code of an `agency-<code>` account URL.
+    init(
+        code: String, url: String, scale: Double, fates: FateMix = FateMix(), counters: SimulationCounters,
+        observer: (any AgencyObserver)? = nil, logger: Logger
+    ) {
+        self.code = code
+        self.url = url
+        self.scale = scale
+        self.fates = fates
+        self.counters = counters
+        self.observer = observer
+        self.logger = logger
+    }
+
+    /// The agency code of an `agency-<code>` account URL (the first of a node list).
     static func code(ofAccountURL url: String) -> String? {
-        guard let user = URLComponents(string: url)?.user?.removingPercentEncoding, user.hasPrefix("agency-") else { return nil }
+        let first = url.split(separator: ",", maxSplits: 1).first.map(String.init) ?? url
+        guard let user = URLComponents(string: first)?.user?.removingPercentEncoding, user.hasPrefix("agency-") else { return nil }
         return String(user.dropFirst("agency-".count))
     }
 
-    /// Answers referrals until `stop` completes; answers still scheduled then are left
-    /// unanswered (as an office that never replied), and counted.
-    func run(seed: UInt64, until stop: ContinuousClock.Instant) async throws {
-        let connection = try await AMQPConnection.connect(
-            AMQPConfiguration(url: url, connectionName: "simulated agency \(code)"), logger: logger)
-        let consumer = try await connection.consume(queue: QueueName.referrals(agency: code), prefetch: 50)
+    /// Answers referrals until `stop`; answers still scheduled then are left unanswered (as
+    /// an office that never replied), and counted. Reading goes on until `readingEnds`
+    /// returns (by default, until `stop` too).
+    func run(
+        seed: UInt64, until stop: ContinuousClock.Instant, readingEnds: (@Sendable () async -> Void)? = nil
+    ) async throws {
+        let client = AMQPClient(configuration: try AMQPConfiguration(url: url, connectionName: "simulated agency \(code)"), logger: logger)
+        let subscription = await client.subscribe(queue: QueueName.referrals(agency: code), prefetch: 50)
         var random = SeededRandom(seed: seed)
+        var seen = Set<String>()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                try? await Task.sleep(until: stop)
-                try? await consumer.cancel()
+                if let readingEnds { await readingEnds() } else { try? await Task.sleep(until: stop) }
+                await subscription.stop()
             }
-            do {
-                for try await delivery in consumer.deliveries {
+            while true {
+                let batch = await subscription.next(upTo: 50)
+                if batch.isEmpty { break }
+                for delivery in batch {
                     delivery.ack()
                     guard let referralId = Self.referralId(in: delivery.body) else { continue }
+                    let messageId = delivery.properties.messageId ?? referralId
+                    let first = seen.insert(messageId).inserted
+                    observer?.received(agency: code, referralId: referralId, messageId: messageId, at: Date())
+                    guard first else { continue }
                     counters.update { $0.referralsReceived += 1 }
-                    let fate = Self.fate(&random)
+                    let fate = fate(&random)
                     let delays = (random.unit(), random.unit(), random.unit())
-                    group.addTask { await answer(referralId, fate: fate, delays: delays, connection: connection, stop: stop) }
+                    group.addTask { await answer(referralId, fate: fate, delays: delays, client: client, stop: stop) }
                 }
-            } catch {
-                logger.warning("agency simulation stopped reading", metadata: ["agency": "\(code)", "error": "\(error)"])
             }
             await group.waitForAll()
         }
-        await connection.close()
+        await client.close()
     }
 
-    private static func fate(_ random: inout SeededRandom) -> Fate {
+    private func fate(_ random: inout SeededRandom) -> Fate {
         switch random.unit() {
-        case ..<0.55: return .prompt
-        case ..<0.75: return .late
-        case ..<0.85: return .decline
+        case ..<fates.prompt: return .prompt
+        case ..<(fates.prompt + fates.late): return .late
+        case ..<(fates.prompt + fates.late + fates.decline): return .decline
         default: return .never
         }
     }
 
     /// The status updates of one referral, each after its delay (seconds × scale).
     private func answer(
-        _ referralId: String, fate: Fate, delays: (Double, Double, Double), connection: AMQPConnection,
-        stop: ContinuousClock.Instant
+        _ referralId: String, fate: Fate, delays: (Double, Double, Double), client: AMQPClient, stop: ContinuousClock.Instant
     ) async {
         let steps: [(status: String, after: Double, note: String?)]
         switch fate {
@@ -87,27 +121,28 @@ struct SimulatedAgency: Sendable {
                 return
             }
             try? await Task.sleep(until: wake)
-            guard await publish(referralId, status: step.status, note: step.note, connection: connection) else { return }
+            guard await publish(referralId, status: step.status, note: step.note, client: client) else { return }
         }
     }
 
-    private func publish(_ referralId: String, status: String, note: String?, connection: AMQPConnection) async -> Bool {
+    private func publish(_ referralId: String, status: String, note: String?, client: AMQPClient) async -> Bool {
         var update: [String: Any] = [
             "schema": MessageType.referralStatus, "referralId": referralId, "status": status,
             "at": Timestamp.format(Date()), "officer": "Simulated officer",
         ]
         if let note { update["note"] = note }
         guard let body = try? JSONSerialization.data(withJSONObject: update, options: [.sortedKeys]) else { return false }
-        var properties = MessageProperties(
-            contentType: "application/json", deliveryMode: 2, messageId: UUID().uuidString.lowercased(), type: MessageType.referralStatus)
+        let messageId = UUID().uuidString.lowercased()
+        var properties = MessageProperties(contentType: "application/json", deliveryMode: 2, messageId: messageId, type: MessageType.referralStatus)
         // The broker checks user_id against the account; the referral service trusts only that.
         properties.userId = "agency-\(code)"
         let message = OutgoingMessage(exchange: ExchangeName.agencyUpdates, routingKey: code, properties: properties, body: Array(body))
-        guard (try? await connection.publish([message])) == [.confirmed] else {
+        guard (try? await client.publish([message])) == [.confirmed] else {
             counters.update { $0.publishFailures += 1 }
             logger.warning("status update not confirmed", metadata: ["agency": "\(code)", "referralId": "\(referralId)"])
             return false
         }
+        observer?.answered(agency: code, referralId: referralId, messageId: messageId, status: status)
         counters.update { counts in
             switch status {
             case "acknowledged": counts.acknowledged += 1

@@ -1,0 +1,250 @@
+import Contract
+import Foundation
+import Postgres
+import ReferralDomain
+
+/// Reconciles a drill's ledger with the database and the mailbox: one line per check,
+/// and the figures of the drill's last line.
+struct DrillReconciliation {
+    struct Check {
+        var name: String
+        var passed: Bool
+        var detail: String
+
+        var line: String { "check \(name): \(passed ? "ok" : "FAILED") (\(detail))" }
+    }
+
+    /// What the database holds for the drill's records (`sms_reference LIKE prefix%`).
+    struct Stored: Sendable {
+        /// SMS reference → case ids.
+        var cases: [String: [String]] = [:]
+        var refused: Set<String> = []
+        /// Case id → the case-opened event as routed, and the agencies it was referred to.
+        var caseEvents: [String: [UInt8]] = [:]
+        var referralsByCase: [String: [(referralId: String, agency: String)]] = [:]
+        /// Referral id → SMS reference of its record.
+        var recordOfReferral: [String: String] = [:]
+        /// Status-update message ids of the drill's referrals → rows in the history.
+        var appliedAnswers: [String: Int] = [:]
+        /// Refused status-update message ids → the refusal's reason.
+        var refusedAnswers: [String: String] = [:]
+        /// Referral id → the statuses its history holds.
+        var appliedStatuses: [String: Set<String>] = [:]
+        var stepsFired = 0
+        var stepsFiredTwice = 0
+        /// Email deliveries recorded as sent for the drill's referrals (their ids).
+        var sentEmails: [String] = []
+        var sentWebhooks = 0
+    }
+
+    var checks: [Check] = []
+    var lost = 0
+    var duplicatedEffects = 0
+    var maxRecovery: Double = 0
+
+    static let drillReferrals = """
+        SELECT r.referral_id FROM referral.referrals r JOIN intake.cases c ON c.id = r.case_id WHERE c.sms_reference LIKE $1
+        """
+
+    static func read(prefix: String, since start: Date, on connection: PostgresConnection) throws -> Stored {
+        let pattern = PostgresValue.text(prefix + "%")
+        var stored = Stored()
+        for row in try connection.query("SELECT sms_reference, id::text AS id FROM intake.cases WHERE sms_reference LIKE $1", [pattern]) {
+            stored.cases[try row["sms_reference"].decode(), default: []].append(try row["id"].decode())
+        }
+        for row in try connection.query("SELECT DISTINCT sms_reference FROM intake.refusals WHERE sms_reference LIKE $1", [pattern]) {
+            stored.refused.insert(try row["sms_reference"].decode())
+        }
+        for row in try connection.query("""
+            SELECT rc.case_id::text AS id, rc.case_event::text AS event FROM referral.cases rc
+            JOIN intake.cases c ON c.id = rc.case_id WHERE c.sms_reference LIKE $1
+            """, [pattern]) {
+            stored.caseEvents[try row["id"].decode()] = Array(try row["event"].decode(String.self).utf8)
+        }
+        for row in try connection.query("""
+            SELECT r.referral_id::text AS referral, r.case_id::text AS case_id, r.agency, c.sms_reference
+            FROM referral.referrals r JOIN intake.cases c ON c.id = r.case_id WHERE c.sms_reference LIKE $1
+            """, [pattern]) {
+            let referral: String = try row["referral"].decode()
+            stored.referralsByCase[try row["case_id"].decode(), default: []].append((referral, try row["agency"].decode()))
+            stored.recordOfReferral[referral] = try row["sms_reference"].decode()
+        }
+        for row in try connection.query("""
+            SELECT message_id, count(*) AS rows FROM referral.status_history
+            WHERE message_id IS NOT NULL AND referral_id IN (\(drillReferrals)) GROUP BY message_id
+            """, [pattern]) {
+            stored.appliedAnswers[try row["message_id"].decode()] = Int(try row["rows"].decode(Int64.self))
+        }
+        for row in try connection.query(
+            "SELECT message_id, reason FROM referral.refusals WHERE message_id IS NOT NULL AND refused_at >= $1", [.timestamp(start)]) {
+            stored.refusedAnswers[try row["message_id"].decode()] = try row["reason"].decode()
+        }
+        for row in try connection.query(
+            "SELECT referral_id::text AS referral, to_status FROM referral.status_history WHERE referral_id IN (\(drillReferrals))", [pattern]) {
+            stored.appliedStatuses[try row["referral"].decode(), default: []].insert(try row["to_status"].decode())
+        }
+        let steps = try connection.query("""
+            SELECT count(*) AS fired, count(*) - count(DISTINCT (referral_id, step)) AS twice FROM escalation.escalation_events
+            WHERE referral_id IN (\(drillReferrals))
+            """, [pattern])[0]
+        stored.stepsFired = Int(try steps["fired"].decode(Int64.self))
+        stored.stepsFiredTwice = Int(try steps["twice"].decode(Int64.self))
+        for row in try connection.query("""
+            SELECT d.id::text AS id, d.channel FROM notification.deliveries d JOIN notification.requests q USING (delivery_key)
+            WHERE d.status = 'sent' AND q.referral_id IN (\(drillReferrals))
+            """, [pattern]) {
+            if try row["channel"].decode(String.self) == "email" { stored.sentEmails.append(try row["id"].decode()) } else { stored.sentWebhooks += 1 }
+        }
+        return stored
+    }
+
+    /// What still moves: valid records without a case, referrals not yet at their agency,
+    /// ladder steps due and not fired, deliveries not yet sent. The drill waits for zero.
+    static func inFlight(prefix: String, ledger: DrillLedger.Entries, on connection: PostgresConnection) throws -> Int {
+        let pattern = PostgresValue.text(prefix + "%")
+        let row = try connection.query("""
+            SELECT (SELECT count(*) FROM intake.cases WHERE sms_reference LIKE $1) AS cases,
+                   (SELECT count(*) FROM (\(drillReferrals)) r) AS referrals,
+                   (SELECT count(*) FROM escalation.ladder_steps WHERE state = 'pending' AND moment <= now()
+                       AND referral_id IN (\(drillReferrals))) AS due_steps,
+                   (SELECT count(*) FROM notification.deliveries d JOIN notification.requests q USING (delivery_key)
+                       WHERE d.status = 'pending' AND d.due_at <= now() AND q.referral_id IN (\(drillReferrals))) AS due_deliveries
+            """, [pattern])[0]
+        let valid = ledger.records.values.filter(\.valid).count
+        let cases = Int(try row["cases"].decode(Int64.self))
+        let referrals = Int(try row["referrals"].decode(Int64.self))
+        return max(0, valid - cases) + max(0, referrals - ledger.firstReceipts.count)
+            + Int(try row["due_steps"].decode(Int64.self)) + Int(try row["due_deliveries"].decode(Int64.self))
+    }
+
+    init(ledger: DrillLedger.Entries, stored: Stored, router: Router, events: DrillEvents, mail: [String: Int]) {
+        records(ledger, stored)
+        referrals(ledger, stored, router)
+        answers(ledger, stored)
+        ladderAndMail(stored, mail)
+        recovery(ledger, stored, events)
+        for check in events.checks {
+            let name = check.text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "script"
+            let detail = check.text.split(separator: ":", maxSplits: 1).dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            checks.append(Check(name: name, passed: check.passed, detail: detail))
+        }
+    }
+
+    private mutating func records(_ ledger: DrillLedger.Entries, _ stored: Stored) {
+        let valid = ledger.records.filter(\.value.valid).map(\.key)
+        let invalid = ledger.records.filter { !$0.value.valid }.map(\.key)
+        let missing = valid.filter { stored.cases[$0] == nil }.count
+        let twice = stored.cases.values.filter { $0.count > 1 }.count
+        let invalidWithCase = invalid.filter { stored.cases[$0] != nil }.count
+        let invalidUnrefused = invalid.filter { !stored.refused.contains($0) }.count
+        lost += missing + invalidUnrefused
+        duplicatedEffects += twice + invalidWithCase
+        checks.append(Check(
+            name: "cases", passed: missing == 0 && twice == 0 && invalidWithCase == 0 && invalidUnrefused == 0,
+            detail: "\(valid.count) valid records: \(valid.count - missing) with one case, \(missing) without, \(twice) with more than one; "
+                + "\(invalid.count) invalid: \(invalid.count - invalidUnrefused) refused, \(invalidWithCase) opened a case"))
+    }
+
+    private mutating func referrals(_ ledger: DrillLedger.Entries, _ stored: Stored, _ router: Router) {
+        var unrouted = 0, misrouted = 0, undecodable = 0, expected = 0
+        for caseIds in stored.cases.values {
+            for caseId in caseIds {
+                guard let event = stored.caseEvents[caseId] else {
+                    unrouted += 1
+                    continue
+                }
+                guard let opened = try? ContractCoding.decode(CaseOpened.self, from: event) else {
+                    undecodable += 1
+                    continue
+                }
+                let planned = opened.awaitingConsent ? [] : router.plan(for: opened).map(\.agency).sorted()
+                expected += planned.count
+                if (stored.referralsByCase[caseId] ?? []).map(\.agency).sorted() != planned { misrouted += 1 }
+            }
+        }
+        let issued = stored.recordOfReferral.keys
+        let notReceived = issued.filter { ledger.firstReceipts[$0] == nil }.count
+        let wrongQueue = stored.referralsByCase.values.joined().filter { referral in
+            ledger.firstReceipts[referral.referralId].map { $0.agency != referral.agency } ?? false
+        }.count
+        let redeliveries = ledger.deliveries.values.reduce(0) { $0 + $1 - 1 }
+        let redelivered = ledger.deliveries.values.filter { $0 > 1 }.count
+        lost += unrouted + misrouted + undecodable + notReceived
+        checks.append(Check(
+            name: "referrals", passed: unrouted + misrouted + undecodable + notReceived + wrongQueue == 0,
+            detail: "\(issued.count) issued of \(expected) the routing asks for; \(unrouted) cases not routed, \(misrouted) with other agencies; "
+                + "\(issued.count - notReceived) reached their agency's queue, \(notReceived) never, \(wrongQueue) in another agency's"))
+        checks.append(Check(
+            name: "redeliveries to agencies", passed: true,
+            detail: "\(redeliveries) extra deliveries of \(redelivered) referrals, recognised by message_id and not answered again "
+                + "(a referral in flight when its broker node stopped or its consumer's connection dropped is delivered again)"))
+    }
+
+    /// The order of the statuses an agency reports: a later one implies the earlier ones.
+    private static let statusRank = ["acknowledged": 1, "in-progress": 2, "completed": 3, "declined": 3]
+
+    private mutating func answers(_ ledger: DrillLedger.Entries, _ stored: Stored) {
+        let sent = Set(ledger.answers.keys)
+        let notApplied = sent.filter { stored.appliedAnswers[$0] == nil && stored.refusedAnswers[$0] == nil }.count
+        // Refused because a later status of the same referral was applied first: its
+        // delivery was held or redelivered (a killed instance, the database switching over)
+        // while the next update went through another instance. The contract refuses a step
+        // back; the referral's state is the agency's latest.
+        let superseded = sent.filter { id in
+            guard stored.refusedAnswers[id] == "invalid-transition", let answer = ledger.answers[id],
+                let rank = Self.statusRank[answer.status]
+            else { return false }
+            return (stored.appliedStatuses[answer.referralId] ?? []).contains { (Self.statusRank[$0] ?? 0) > rank }
+        }.count
+        let refused = sent.filter { stored.refusedAnswers[$0] != nil }.count - superseded
+        let twice = stored.appliedAnswers.values.filter { $0 > 1 }.count
+        let unknown = stored.appliedAnswers.keys.filter { !sent.contains($0) }.count
+        lost += notApplied + refused
+        duplicatedEffects += twice + unknown
+        let statuses = ledger.answersByStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        checks.append(Check(
+            name: "agency answers", passed: notApplied + refused + twice + unknown == 0,
+            detail: "\(sent.count) confirmed (\(statuses)): \(sent.count - notApplied - refused - superseded) applied once, "
+                + "\(superseded) refused as a step back behind a later status of the same referral that overtook it, "
+                + "\(notApplied) not applied, \(refused) refused otherwise, \(twice) applied twice, \(unknown) not sent by the agencies"))
+    }
+
+    private mutating func ladderAndMail(_ stored: Stored, _ mail: [String: Int]) {
+        duplicatedEffects += stored.stepsFiredTwice
+        checks.append(Check(
+            name: "ladder steps", passed: stored.stepsFiredTwice == 0,
+            detail: "\(stored.stepsFired) fired, \(stored.stepsFiredTwice) fired twice"))
+        let missing = stored.sentEmails.filter { mail[$0.lowercased()] == nil }.count
+        let twice = stored.sentEmails.filter { (mail[$0.lowercased()] ?? 0) > 1 }.count
+        duplicatedEffects += twice
+        lost += missing
+        checks.append(Check(
+            name: "emails", passed: missing + twice == 0,
+            detail: "\(stored.sentEmails.count) recorded as sent: \(stored.sentEmails.count - missing - twice) in the mailbox once, "
+                + "\(missing) missing, \(twice) more than once; \(stored.sentWebhooks) webhooks (the drill's directory has no webhook)"))
+    }
+
+    /// For each fault: the time from its injection to the first referral that reached its
+    /// agency for a record sent after the injection (the whole chain flowing again).
+    private mutating func recovery(_ ledger: DrillLedger.Entries, _ stored: Stored, _ events: DrillEvents) {
+        var lines: [String] = []
+        var unrecovered = 0
+        for fault in events.faults {
+            let recoveredAt = stored.recordOfReferral.compactMap { referral, record -> Date? in
+                guard let sent = ledger.records[record]?.sentAt, sent >= fault.at else { return nil }
+                return ledger.firstReceipts[referral]?.at
+            }.min()
+            guard let recoveredAt else {
+                unrecovered += 1
+                lines.append("\(fault.kind) \(fault.detail): no referral after it")
+                continue
+            }
+            let seconds = recoveredAt.timeIntervalSince(fault.at)
+            maxRecovery = max(maxRecovery, seconds)
+            lines.append("\(fault.kind) \(fault.detail) \(String(format: "%.1f", seconds)) s")
+        }
+        checks.append(Check(
+            name: "recovery", passed: unrecovered == 0 && !events.faults.isEmpty,
+            detail: events.faults.isEmpty ? "no fault was injected" : "\(events.faults.count) faults: " + lines.joined(separator: "; ")))
+    }
+}
