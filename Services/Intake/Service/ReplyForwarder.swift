@@ -1,5 +1,6 @@
 import AMQP
 import Contract
+import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -106,10 +107,14 @@ final class ReplyForwarder: Service, Sendable {
         for delivery in again { delivery.nack(requeue: true) }
     }
 
+    /// What a log line names: the message, and the referral or case the answer is about
+    /// (answers carry ids and codes, never personal data).
     private func metadata(_ delivery: Delivery) -> Logger.Metadata {
-        [
+        let body = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any]
+        return [
             "messageId": "\(delivery.properties.messageId ?? "-")", "type": "\(delivery.properties.type ?? "-")",
             "correlationId": "\(delivery.properties.correlationId ?? "-")",
+            "referralId": "\(body?["referralId"] as? String ?? "-")", "caseId": "\(body?["caseId"] as? String ?? "-")",
         ]
     }
 }
