@@ -81,7 +81,7 @@ struct PostgresListenerTests {
         listener.stop()
         await consumer.value
         #expect(recorder.isFinished)
-        #expect(ContinuousClock.now - stopped < .seconds(2))
+        #expect(ContinuousClock.now - stopped < .seconds(15), "stop() is noticed within a poll interval, not never")
     }
 
     @Test func keepsRetryingWhileTheServerIsUnreachable() async throws {

@@ -47,7 +47,7 @@ struct StubbornService: Service {
 @Suite("The services' group", .serialized)
 struct ServiceGroupTests {
     static func waitFor(_ event: String, in log: EventLog) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while !log.entries.contains(event) {
             guard ContinuousClock.now < deadline else {
                 Issue.record("timed out waiting for \(event)")
