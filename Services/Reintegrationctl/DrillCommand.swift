@@ -17,8 +17,8 @@ struct DrillCommand: AsyncParsableCommand {
         abstract: "Send records and answer referrals through faults, then reconcile every effect.",
         discussion: """
             Sends --records synthetic records at --rate per second as the sample SMS account, plays the \
-            sample agencies (most acknowledge and complete, some answer late, decline or never, so the \
-            ladder fires), answers for --linger seconds after the last record, then waits until every \
+            sample agencies (most acknowledge and complete within half a minute, some later, some decline, \
+            some never answer, so their ladders fire), answers for --linger seconds after the last record, then waits until every \
             valid record has its case, every referral has reached its agency and nothing due is pending \
             (at most --settle seconds). It prints one line per check and last \
             `drill: N records, lost L, duplicated effects D, max recovery S s`. The fault times and the \
@@ -105,8 +105,10 @@ struct DrillCommand: AsyncParsableCommand {
             for (index, agency) in agencies.enumerated() {
                 var fates = SimulatedAgency.FateMix()
                 (fates.prompt, fates.late, fates.decline) = (0.80, 0.08, 0.07)
+                // Answers within about 25 s (late ones 50 s): before step 2 of the drill's
+                // ladder (20 s before the 60 s due time), so mostly the unanswered escalate.
                 let player = SimulatedAgency(
-                    code: agency.code, url: agency.url, scale: 1, fates: fates, counters: counters, observer: ledger, logger: logger)
+                    code: agency.code, url: agency.url, scale: 0.4, fates: fates, counters: counters, observer: ledger, logger: logger)
                 let stop = readingStops[index].stream
                 group.addTask {
                     do {

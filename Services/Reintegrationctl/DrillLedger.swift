@@ -13,7 +13,6 @@ final class DrillLedger: AgencyObserver {
         var deliveries: [String: Int] = [:]
         /// Message id of every confirmed status update → its referral and status.
         var answers: [String: (referralId: String, status: String)] = [:]
-        var answersByStatus: [String: Int] = [:]
     }
 
     private let entries = Mutex(Entries())
@@ -33,9 +32,6 @@ final class DrillLedger: AgencyObserver {
     }
 
     func answered(agency: String, referralId: String, messageId: String, status: String) {
-        entries.withLock { entries in
-            entries.answers[messageId] = (referralId.lowercased(), status)
-            entries.answersByStatus[status, default: 0] += 1
-        }
+        entries.withLock { $0.answers[messageId] = (referralId.lowercased(), status) }
     }
 }

@@ -102,9 +102,10 @@ struct DrillReconciliation {
     /// ladder steps due and not fired, deliveries not yet sent. The drill waits for zero.
     static func inFlight(prefix: String, ledger: DrillLedger.Entries, on connection: PostgresConnection) throws -> Int {
         let pattern = PostgresValue.text(prefix + "%")
+        let unreceived = try connection.query("SELECT referral_id::text AS referral FROM (\(drillReferrals)) r", [pattern])
+            .filter { ledger.firstReceipts[(try? $0["referral"].decode(String.self)) ?? ""] == nil }.count
         let row = try connection.query("""
             SELECT (SELECT count(*) FROM intake.cases WHERE sms_reference LIKE $1) AS cases,
-                   (SELECT count(*) FROM (\(drillReferrals)) r) AS referrals,
                    (SELECT count(*) FROM escalation.ladder_steps WHERE state = 'pending' AND moment <= now()
                        AND referral_id IN (\(drillReferrals))) AS due_steps,
                    (SELECT count(*) FROM notification.deliveries d JOIN notification.requests q USING (delivery_key)
@@ -112,8 +113,7 @@ struct DrillReconciliation {
             """, [pattern])[0]
         let valid = ledger.records.values.filter(\.valid).count
         let cases = Int(try row["cases"].decode(Int64.self))
-        let referrals = Int(try row["referrals"].decode(Int64.self))
-        return max(0, valid - cases) + max(0, referrals - ledger.firstReceipts.count)
+        return max(0, valid - cases) + unreceived
             + Int(try row["due_steps"].decode(Int64.self)) + Int(try row["due_deliveries"].decode(Int64.self))
     }
 
@@ -167,8 +167,9 @@ struct DrillReconciliation {
         let wrongQueue = stored.referralsByCase.values.joined().filter { referral in
             ledger.firstReceipts[referral.referralId].map { $0.agency != referral.agency } ?? false
         }.count
-        let redeliveries = ledger.deliveries.values.reduce(0) { $0 + $1 - 1 }
-        let redelivered = ledger.deliveries.values.filter { $0 > 1 }.count
+        let deliveries = issued.map { ledger.deliveries["referral:\($0)"] ?? 0 }
+        let redeliveries = deliveries.reduce(0) { $0 + max(0, $1 - 1) }
+        let redelivered = deliveries.filter { $0 > 1 }.count
         lost += unrouted + misrouted + undecodable + notReceived
         checks.append(Check(
             name: "referrals", passed: unrouted + misrouted + undecodable + notReceived + wrongQueue == 0,
@@ -184,7 +185,8 @@ struct DrillReconciliation {
     private static let statusRank = ["acknowledged": 1, "in-progress": 2, "completed": 3, "declined": 3]
 
     private mutating func answers(_ ledger: DrillLedger.Entries, _ stored: Stored) {
-        let sent = Set(ledger.answers.keys)
+        // Only answers to this run's referrals (an earlier, interrupted run may leave some in the queues).
+        let sent = Set(ledger.answers.filter { stored.recordOfReferral[$0.value.referralId] != nil }.keys)
         let notApplied = sent.filter { stored.appliedAnswers[$0] == nil && stored.refusedAnswers[$0] == nil }.count
         // Refused because a later status of the same referral was applied first: its
         // delivery was held or redelivered (a killed instance, the database switching over)
@@ -201,7 +203,8 @@ struct DrillReconciliation {
         let unknown = stored.appliedAnswers.keys.filter { !sent.contains($0) }.count
         lost += notApplied + refused
         duplicatedEffects += twice + unknown
-        let statuses = ledger.answersByStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let statuses = Dictionary(grouping: sent.compactMap { ledger.answers[$0]?.status }, by: { $0 })
+            .sorted { $0.key < $1.key }.map { "\($0.value.count) \($0.key)" }.joined(separator: ", ")
         checks.append(Check(
             name: "agency answers", passed: notApplied + refused + twice + unknown == 0,
             detail: "\(sent.count) confirmed (\(statuses)): \(sent.count - notApplied - refused - superseded) applied once, "

@@ -28,7 +28,9 @@ final class SimulationCounters: Sendable {
 extension SimulationCounters.Counts {
     /// One progress line: no personal data, only counts.
     var line: String {
-        "records \(recordsSent) (\(invalidSent) invalid) · outcomes: \(accepted) accepted, \(rejected) refused"
+        "records \(recordsSent) (\(invalidSent) invalid)"
+            // The drill's SMS system asks for no outcome replies.
+            + (accepted + rejected + duplicates > 0 ? " · outcomes: \(accepted) accepted, \(rejected) refused" : "")
             + (duplicates > 0 ? ", \(duplicates) duplicate" : "")
             + " · referrals \(referralsReceived): \(acknowledged) acknowledged, \(completed) completed, \(declined) declined"
             + (publishFailures > 0 ? " · \(publishFailures) publish failures" : "")
