@@ -40,6 +40,8 @@ struct SimulatedAgency: Sendable {
             do {
                 for try await delivery in consumer.deliveries {
                     delivery.ack()
+                    // A decision on an extension (referral-updated.v1) is not a new referral.
+                    guard delivery.properties.type != MessageType.referralUpdated else { continue }
                     guard let referralId = Self.referralId(in: delivery.body) else { continue }
                     counters.update { $0.referralsReceived += 1 }
                     let fate = Self.fate(&random)
