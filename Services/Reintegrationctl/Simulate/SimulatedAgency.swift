@@ -73,6 +73,8 @@ struct SimulatedAgency: Sendable {
                 if batch.isEmpty { break }
                 for delivery in batch {
                     delivery.ack()
+                    // A decision on an extension (referral-updated.v1) is not a new referral.
+                    guard delivery.properties.type != MessageType.referralUpdated else { continue }
                     guard let referralId = Self.referralId(in: delivery.body) else { continue }
                     let messageId = delivery.properties.messageId ?? referralId
                     let first = seen.insert(messageId).inserted

@@ -94,8 +94,8 @@ extension ClusterProcesses {
                 #expect(csv.status == 0, "\(csv)")
                 let lines = csv.standardOutput.components(separatedBy: "\r\n").filter { $0.contains(tag) }
                 #expect(lines == [
-                    "2025-01-01,2025-01-31,\(tag).health,4,2,1,1,0,2,2,8.5",
-                    "2025-01-01,2025-01-31,\(tag).labour,4,3,2,0,1,1,1,3.5",
+                    "2025-01-01,2025-01-31,\(tag).health,4,2,1,1,0,2,2,8.5,0,0,0",
+                    "2025-01-01,2025-01-31,\(tag).labour,4,3,2,0,1,1,1,3.5,0,0,0",
                 ], "\(csv)")
 
                 let table = try await OperatorTool.run(["report", "--from", "2025-01-01", "--to", "2025-01-31"], environment: ["ADMIN_DATABASE_URL": url])
