@@ -181,7 +181,7 @@ let package = Package(
             name: "Reintegrationctl",
             dependencies: [
                 "ReferralDomain", "ReferralOperations", "NotificationDomain", "NotificationOperations",
-                "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
+                "Messaging", "Contract", "AMQP", "Postgres", "Retry", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

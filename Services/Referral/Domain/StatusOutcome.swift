@@ -46,6 +46,21 @@ public struct StatusOutcome: Codable, Sendable, Equatable {
             status: status.rawValue)
     }
 
+    /// An extension request was recorded; the referral keeps its status and deadline until
+    /// the secretariat decides.
+    public static func extensionRequested(_ referralId: UUID, until date: String, status: ReferralStatus) -> StatusOutcome {
+        StatusOutcome(
+            referralId: referralId, outcome: .applied,
+            detail: "requestedDueBy: the request for \(date) is recorded; the secretariat decides", status: status.rawValue)
+    }
+
+    /// The same extension date is already waiting for a decision: nothing changed.
+    public static func extensionPending(_ referralId: UUID, until date: String, status: ReferralStatus) -> StatusOutcome {
+        StatusOutcome(
+            referralId: referralId, outcome: .duplicate,
+            detail: "requestedDueBy: a request for \(date) already waits for a decision; nothing changed", status: status.rawValue)
+    }
+
     /// The update was refused with `reason`; nothing changed.
     public static func refused(_ referralId: UUID?, _ reason: RejectionReason, detail: String) -> StatusOutcome {
         StatusOutcome(referralId: referralId, outcome: .refused, reason: reason.rawValue, detail: detail)

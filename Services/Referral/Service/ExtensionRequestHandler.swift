@@ -15,7 +15,7 @@ import WorkingCalendar
 struct ExtensionRequestHandler: Sendable {
     /// What became of a status update that is an extension request.
     enum Outcome: Sendable {
-        case handled(HandlingOutcome)
+        case handled(StatusOutcome)
         /// Refuse it the way every status update is refused.
         case refused(RejectionReason, detail: String, referralId: String?)
     }
@@ -50,7 +50,7 @@ struct ExtensionRequestHandler: Sendable {
         switch request.decide(status: referral.status, dueBy: referral.dueBy, pending: pending, calendar: store.calendar) {
         case .duplicate:
             logger.info("repeated extension request; nothing changes", metadata: metadata)
-            return .handled(.duplicate)
+            return .handled(.extensionPending(referral.referralId, until: request.requestedDueBy.description, status: referral.status))
         case .refuse(let reason, let detail):
             return .refused(reason, detail: detail, referralId: referralText)
         case .record:
@@ -69,7 +69,8 @@ struct ExtensionRequestHandler: Sendable {
             logger.info("extension request recorded", metadata: metadata.merging([
                 "extensionRequest": "\(id)", "requestedDueBy": "\(request.requestedDueBy)",
             ]) { $1 })
-            return .handled(.applied)
+            return .handled(
+                .extensionRequested(referral.referralId, until: request.requestedDueBy.description, status: referral.status))
         }
     }
 }

@@ -112,6 +112,7 @@ enum ReferralMigrations {
                 recorded_at timestamptz NOT NULL DEFAULT now()
             );
             CREATE INDEX deadline_history_referral ON deadline_history (referral_id);
+            """),
         // Versions 6 to 9 are kept for the extension requests' own changes.
         Migration(version: 10, name: "read views v1 for reporting", sql: """
             -- One row per referral with the moments reports count from: the first update that

@@ -2,6 +2,7 @@ import AMQP
 import Contract
 import Foundation
 import Logging
+import Retry
 
 /// The fault drill's SMS system: publishes a fixed number of records at a steady rate,
 /// reconnecting to another broker node when one fails, and publishes a record again (same
