@@ -5,7 +5,8 @@ import Foundation
 /// name; browsers ask for it themselves) or as a bearer token (scripts). Only its SHA-256
 /// digest is kept, and digests compare in constant time, so neither the time of a refusal
 /// nor a log line tells anything about it.
-struct DashboardAccessToken: Sendable {
+// SHA256Digest is an immutable value that swift-crypto does not mark Sendable.
+struct DashboardAccessToken: @unchecked Sendable {
     /// Shorter secrets are refused: the page is reachable by anyone who can reach the port.
     static let minimumLength = 16
 

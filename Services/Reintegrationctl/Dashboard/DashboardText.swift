@@ -1,7 +1,7 @@
 /// Every word the live view shows, in English and Azerbaijani.
 struct DashboardText: Sendable {
     var title: String
-    var intro: (_ windowDays: Int) -> String
+    var intro: @Sendable (_ windowDays: Int) -> String
     var updated: String
     var stale: String
     var signInAgain: String

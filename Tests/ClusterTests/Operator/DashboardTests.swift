@@ -1,9 +1,6 @@
 import AMQP
 import Contract
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import Postgres
 import TestSupport
@@ -31,15 +28,16 @@ extension ClusterProcesses {
                         [.uuid(caseId), .text(event)])
                     try connection.execute("""
                         INSERT INTO referral.referrals (referral_id, case_id, agency, needs, status, issued_at, acknowledge_by, due_by)
-                        VALUES ($1, $2, 'health', '{}', 'in-progress', $3, $3 + interval '2 days', $3 + interval '14 days')
+                        VALUES ($1, $2, 'health', '{}', 'in-progress', $3::timestamptz, $3::timestamptz + interval '2 days', $3::timestamptz + interval '14 days')
                         """, [.uuid(referralId), .uuid(caseId), .timestamp(issued)])
                     try connection.execute("""
                         INSERT INTO referral.status_history (referral_id, from_status, to_status, reported_at, recorded_at, actor)
-                        VALUES ($1, NULL, 'issued', $2, $2, 'dashboard-test'), ($1, 'issued', 'in-progress', $2 + interval '1 day', $2 + interval '1 day', 'dashboard-test')
+                        VALUES ($1, NULL, 'issued', $2::timestamptz, $2::timestamptz, 'dashboard-test'),
+                               ($1, 'issued', 'in-progress', $2::timestamptz + interval '1 day', $2::timestamptz + interval '1 day', 'dashboard-test')
                         """, [.uuid(referralId), .timestamp(issued)])
                     try connection.execute("""
                         INSERT INTO referral.extension_requests (referral_id, due_by_before, requested_due_by, note, requested_at)
-                        VALUES ($1, $2 + interval '14 days', DATE '2025-02-28', $3, $2 + interval '10 days')
+                        VALUES ($1, $2::timestamptz + interval '14 days', DATE '2025-02-28', $3, $2::timestamptz + interval '10 days')
                         """, [.uuid(referralId), .timestamp(issued), .text(note)])
                 }
             }
@@ -105,16 +103,8 @@ extension ClusterProcesses {
                 try? FileManager.default.removeItem(at: directory)
             }
 
-            func get(_ path: String, authorization: String? = nil) async throws -> (status: Int, header: @Sendable (String) -> String?, body: Data) {
-                var request = URLRequest(url: URL(string: baseURL + path)!)
-                request.setValue(authorization, forHTTPHeaderField: "Authorization")
-                request.timeoutInterval = 30
-                let (data, response) = try await URLSession.shared.data(for: request)
-                let http = response as? HTTPURLResponse
-                let headers = (http?.allHeaderFields ?? [:]).reduce(into: [String: String]()) { result, field in
-                    result[String(describing: field.key).lowercased()] = field.value as? String
-                }
-                return (http?.statusCode ?? 0, { headers[$0.lowercased()] }, data)
+            func get(_ path: String, authorization: String? = nil) async throws -> CurlGet.Answer {
+                try CurlGet.run(baseURL + path, authorization: authorization)
             }
 
             /// A port nothing listens on now: bound once by the system's choice, then released.
@@ -259,7 +249,7 @@ extension ClusterProcesses {
                     let before = try #require(try await page.evaluate(overdueOfHealth) as? Int)
                     #expect(before >= 1)
                     // A marker that a reload would wipe out.
-                    try await page.evaluate("window.loadMarker = 'still the first load'; true")
+                    _ = try await page.evaluate("window.loadMarker = 'still the first load'; true")
                     #expect(try await page.waitUntil("\(updates) >= 1"), "the page polls /api/summary")
 
                     let connection = try await agency.agencyConnection("health")
@@ -268,7 +258,8 @@ extension ClusterProcesses {
                     await connection.close()
 
                     let followed = try await page.waitUntil("!(\(rowShown)) && \(overdueOfHealth) === \(before - 1)", timeout: .seconds(90))
-                    #expect(followed, "overdue of health: \(String(describing: try await page.evaluate(overdueOfHealth))), before \(before)")
+                    let after = try await page.evaluate(overdueOfHealth)
+                    #expect(followed, "overdue of health: \(String(describing: after)), before \(before)")
                     #expect(try await page.evaluate("window.loadMarker") as? String == "still the first load", "the page was not reloaded")
                     let title = try await page.evaluate("document.title") as? String
                     let count = try await page.evaluate("Number(document.getElementById('overdue-count').textContent)") as? Int
