@@ -1,9 +1,6 @@
 import AMQP
 import Contract
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import Postgres
 import TestSupport
@@ -106,16 +103,8 @@ extension ClusterProcesses {
                 try? FileManager.default.removeItem(at: directory)
             }
 
-            func get(_ path: String, authorization: String? = nil) async throws -> (status: Int, header: @Sendable (String) -> String?, body: Data) {
-                var request = URLRequest(url: URL(string: baseURL + path)!)
-                request.setValue(authorization, forHTTPHeaderField: "Authorization")
-                request.timeoutInterval = 30
-                let (data, response) = try await URLSession.shared.data(for: request)
-                let http = response as? HTTPURLResponse
-                let headers = (http?.allHeaderFields ?? [:]).reduce(into: [String: String]()) { result, field in
-                    result[String(describing: field.key).lowercased()] = field.value as? String
-                }
-                return (http?.statusCode ?? 0, { headers[$0.lowercased()] }, data)
+            func get(_ path: String, authorization: String? = nil) async throws -> CurlGet.Answer {
+                try CurlGet.run(baseURL + path, authorization: authorization)
             }
 
             /// A port nothing listens on now: bound once by the system's choice, then released.

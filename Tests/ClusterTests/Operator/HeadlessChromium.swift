@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import Synchronization
 import WSClient
@@ -51,8 +48,10 @@ final class HeadlessChromium: @unchecked Sendable {
         var arguments = [
             "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
             "--disable-background-networking", "--disable-dev-shm-usage", "--remote-debugging-address=127.0.0.1",
-            "--remote-debugging-port=0", "--user-data-dir=\(profile.path)", "--window-size=1280,900",
+            "--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=\(profile.path)", "--window-size=1280,900",
         ]
+        // The WebSocket client sends an Origin header, which Chromium refuses unless allowed;
+        // this throwaway browser's DevTools port listens on loopback only.
         // Chromium refuses to run as root with its sandbox (CI runs as root).
         if geteuid() == 0 { arguments.append("--no-sandbox") }
         process.arguments = arguments + ["about:blank"]
@@ -80,7 +79,7 @@ final class HeadlessChromium: @unchecked Sendable {
 
     /// Runs `body` with the browser's page, connected over the DevTools WebSocket.
     func withPage(_ body: @escaping @Sendable (DevToolsPage) async throws -> Void) async throws {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/json/list")!)
+        let data = try CurlGet.run("http://127.0.0.1:\(port)/json/list").body
         let targets = (try JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
         guard let url = targets.first(where: { $0["type"] as? String == "page" })?["webSocketDebuggerUrl"] as? String else {
             throw Failure(description: "chromium lists no page target: \(String(decoding: data, as: UTF8.self))")
