@@ -15,8 +15,9 @@ struct SimulateCommand: AsyncParsableCommand {
             Publishes synthetic readmission records (Azerbaijani names and districts, families with \
             children, missing FINs, a share of invalid records) at --rate per second for --duration \
             seconds as the SMS account, and counts the outcome replies. With the agencies' accounts it \
-            also reads their referral queues and answers: most promptly, some late, some decline, some \
-            never. Without options it uses the local stack's sample accounts (.local/credentials.env). \
+            also reads their referral queues and answers: most promptly, some late, some decline, one \
+            in twenty asks for a deadline a week later (the secretariat decides with 'referral \
+            extension'), some never. Without options it uses the local stack's sample accounts (.local/credentials.env). \
             Exit codes: 0 done, 64 wrong usage, 69 the broker cannot be reached or an account is refused.
             """)
 
@@ -104,7 +105,11 @@ struct SimulateCommand: AsyncParsableCommand {
                 }
             }
             for (index, agency) in agencies.enumerated() {
-                let player = SimulatedAgency(code: agency.code, url: agency.url, scale: answerScale, counters: counters, logger: logger)
+                // Now and then an office asks for more time, which the secretariat then decides.
+                var fates = SimulatedAgency.FateMix()
+                (fates.late, fates.askForMoreTime) = (0.15, 0.05)
+                let player = SimulatedAgency(
+                    code: agency.code, url: agency.url, scale: answerScale, fates: fates, counters: counters, logger: logger)
                 group.addTask {
                     do {
                         try await player.run(seed: seed &+ UInt64(index + 1), until: stop)

@@ -2,9 +2,11 @@ import AMQP
 import Contract
 import Foundation
 import Logging
+import WorkingCalendar
 
 /// Plays one agency: reads its referral queue with its own account and answers each
-/// referral the way real offices do: most promptly, some late, some decline, some never.
+/// referral the way real offices do: most promptly, some late, some decline, some ask
+/// for more time (when the caller's mix says so), some never.
 /// Delays are in seconds times `scale`; with the demo policy (acknowledge within 20 s,
 /// complete within 60 s) "late" answers miss their deadlines and the ladder fires.
 ///
@@ -15,13 +17,18 @@ struct SimulatedAgency: Sendable {
     /// How one referral will be answered.
     enum Fate: Sendable {
         case prompt, late, decline, never
+        /// Acknowledges, asks for a deadline a working week later, then completes.
+        case askForMoreTime
     }
 
-    /// The shares of the fates; what remains after prompt, late and decline is never answered.
+    /// The shares of the fates; what remains after prompt, late, decline and asking for
+    /// more time is never answered.
     struct FateMix: Sendable {
         var prompt = 0.55
         var late = 0.20
         var decline = 0.10
+        /// None by default: the fault drill reconciles status changes only.
+        var askForMoreTime = 0.0
     }
 
     let code: String
@@ -75,7 +82,8 @@ struct SimulatedAgency: Sendable {
                     delivery.ack()
                     // A decision on an extension (referral-updated.v1) is not a new referral.
                     guard delivery.properties.type != MessageType.referralUpdated else { continue }
-                    guard let referralId = Self.referralId(in: delivery.body) else { continue }
+                    guard let referral = Self.referral(in: delivery.body) else { continue }
+                    let referralId = referral.id
                     let messageId = delivery.properties.messageId ?? referralId
                     let first = seen.insert(messageId).inserted
                     observer?.received(agency: code, referralId: referralId, messageId: messageId, at: Date())
@@ -83,7 +91,9 @@ struct SimulatedAgency: Sendable {
                     counters.update { $0.referralsReceived += 1 }
                     let fate = fate(&random)
                     let delays = (random.unit(), random.unit(), random.unit())
-                    group.addTask { await answer(referralId, fate: fate, delays: delays, client: client, stop: stop) }
+                    group.addTask {
+                        await answer(referralId, dueBy: referral.dueBy, fate: fate, delays: delays, client: client, stop: stop)
+                    }
                 }
             }
             await group.waitForAll()
@@ -96,15 +106,18 @@ struct SimulatedAgency: Sendable {
         case ..<fates.prompt: return .prompt
         case ..<(fates.prompt + fates.late): return .late
         case ..<(fates.prompt + fates.late + fates.decline): return .decline
+        case ..<(fates.prompt + fates.late + fates.decline + fates.askForMoreTime): return .askForMoreTime
         default: return .never
         }
     }
 
     /// The status updates of one referral, each after its delay (seconds × scale).
     private func answer(
-        _ referralId: String, fate: Fate, delays: (Double, Double, Double), client: AMQPClient, stop: ContinuousClock.Instant
+        _ referralId: String, dueBy: Date?, fate: Fate, delays: (Double, Double, Double), client: AMQPClient,
+        stop: ContinuousClock.Instant
     ) async {
-        let steps: [(status: String, after: Double, note: String?)]
+        var steps: [(status: String, after: Double, note: String?)]
+        var requestedDueBy: CivilDay?
         switch fate {
         case .prompt:
             steps = [("acknowledged", 2 + 6 * delays.0, nil), ("in-progress", 4 + 4 * delays.1, nil), ("completed", 15 + 30 * delays.2, nil)]
@@ -112,6 +125,15 @@ struct SimulatedAgency: Sendable {
             steps = [("acknowledged", 25 + 15 * delays.0, nil), ("in-progress", 5, nil), ("completed", 45 + 30 * delays.2, nil)]
         case .decline:
             steps = [("acknowledged", 3 + 5 * delays.0, nil), ("declined", 8 + 10 * delays.1, "Outside this office's remit; please route to the district authority.")]
+        case .askForMoreTime:
+            // A working week after the deadline's local day (Asia/Baku), as an office would ask.
+            requestedDueBy = dueBy.map { WorkingCalendar().localDay(of: $0).advanced(by: 7) }
+            steps = [
+                ("acknowledged", 2 + 6 * delays.0, nil),
+                ("extension-requested", 5 + 5 * delays.1, "The person's documents are still at the consulate; we need another week."),
+                ("completed", 60 + 30 * delays.2, nil),
+            ]
+            if requestedDueBy == nil { steps.remove(at: 1) }
         case .never:
             counters.update { $0.leftUnanswered += 1 }
             return
@@ -123,16 +145,22 @@ struct SimulatedAgency: Sendable {
                 return
             }
             try? await Task.sleep(until: wake)
-            guard await publish(referralId, status: step.status, note: step.note, client: client) else { return }
+            let requested = step.status == "extension-requested" ? requestedDueBy : nil
+            guard await publish(referralId, status: step.status, note: step.note, requestedDueBy: requested, client: client) else {
+                return
+            }
         }
     }
 
-    private func publish(_ referralId: String, status: String, note: String?, client: AMQPClient) async -> Bool {
+    private func publish(
+        _ referralId: String, status: String, note: String?, requestedDueBy: CivilDay? = nil, client: AMQPClient
+    ) async -> Bool {
         var update: [String: Any] = [
             "schema": MessageType.referralStatus, "referralId": referralId, "status": status,
             "at": Timestamp.format(Date()), "officer": "Simulated officer",
         ]
         if let note { update["note"] = note }
+        if let requestedDueBy { update["requestedDueBy"] = requestedDueBy.description }
         guard let body = try? JSONSerialization.data(withJSONObject: update, options: [.sortedKeys]) else { return false }
         let messageId = UUID().uuidString.lowercased()
         var properties = MessageProperties(contentType: "application/json", deliveryMode: 2, messageId: messageId, type: MessageType.referralStatus)
@@ -150,13 +178,18 @@ struct SimulatedAgency: Sendable {
             case "acknowledged": counts.acknowledged += 1
             case "completed": counts.completed += 1
             case "declined": counts.declined += 1
+            case "extension-requested": counts.extensionsRequested += 1
             default: break
             }
         }
         return true
     }
 
-    private static func referralId(in body: [UInt8]) -> String? {
-        (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["referralId"] as? String
+    /// The referral's id and deadline, from a `referral.v1` body.
+    private static func referral(in body: [UInt8]) -> (id: String, dueBy: Date?)? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            let id = object["referralId"] as? String
+        else { return nil }
+        return (id, (object["dueBy"] as? String).flatMap(Timestamp.parse))
     }
 }

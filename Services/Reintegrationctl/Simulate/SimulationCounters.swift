@@ -12,6 +12,7 @@ final class SimulationCounters: Sendable {
         var acknowledged = 0
         var completed = 0
         var declined = 0
+        var extensionsRequested = 0
         var leftUnanswered = 0
         var publishFailures = 0
     }
@@ -33,6 +34,7 @@ extension SimulationCounters.Counts {
             + (accepted + rejected + duplicates > 0 ? " · outcomes: \(accepted) accepted, \(rejected) refused" : "")
             + (duplicates > 0 ? ", \(duplicates) duplicate" : "")
             + " · referrals \(referralsReceived): \(acknowledged) acknowledged, \(completed) completed, \(declined) declined"
+            + (extensionsRequested > 0 ? ", \(extensionsRequested) more time asked" : "")
             + (publishFailures > 0 ? " · \(publishFailures) publish failures" : "")
     }
 }
