@@ -31,7 +31,8 @@ struct ProcessLifecycleTests {
     @Test("a service that cannot serve its health port stops with a non-zero exit status, saying why")
     func failedStartIsNotSuccess() async throws {
         let port = Self.port(1)
-        let first = try ServiceProcess(name: "notification", httpPort: port)
+        // Another service holds the port, so the two logs (named by service and port) stay apart.
+        let first = try ServiceProcess(name: "intake", httpPort: port)
         try first.start()
         try await first.waitUntilReady()
         let second = try ServiceProcess(name: "notification", httpPort: port)

@@ -10,7 +10,7 @@ enum NotificationService {
     static let definition = makeDefinition(schema: "notification")
 
     /// The service on `schema` (tests use a unique one).
-    static func makeDefinition(schema: String) -> ClusterServiceDefinition<(NotificationSettings, AlertTemplates)> {
+    static func makeDefinition(schema: String) -> ClusterServiceDefinition<NotificationConfiguration> {
         ClusterServiceDefinition(
             name: "notification",
             schema: schema,
@@ -19,22 +19,22 @@ enum NotificationService {
             configure: { environment in
                 let settings = try NotificationSettings(
                     environment: environment, calendar: try ConfigurationFile.workingCalendar(in: environment))
-                return (settings, try AlertTemplates.load(directory: settings.templatesDirectory))
+                return NotificationConfiguration(
+                    settings: settings, templates: try AlertTemplates.load(directory: settings.templatesDirectory))
             },
             topology: { settings, _ in ClusterTopology.notification(limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit) },
             consumers: { context, configuration in
-                let (settings, _) = configuration
+                let settings = configuration.settings
                 let handler = NotificationRequestHandler(schema: schema, workingHours: settings.workingHours, logger: context.logger)
                 return [ConsumerDefinition(queue: QueueName.notificationRequests, handler: handler)]
             },
             additionalServices: { context, configuration in
-                let (settings, templates) = configuration
-                return [makeWorker(schema: schema, settings: settings, templates: templates, context: context)]
+                [makeWorker(schema: schema, settings: configuration.settings, templates: configuration.templates, context: context)]
             },
             readinessDetails: { context, configuration in
                 let circuits = CircuitStore(schema: schema)
                 let pool = context.pool
-                let relay = CircuitName.relay(configuration.0.smtp)
+                let relay = CircuitName.relay(configuration.settings.smtp)
                 // Open circuits do not make the service unready: it holds their alerts.
                 return [ReadinessDetail(name: "openCircuits") {
                     try? await pool.withConnection { connection in try circuits.open(relay: relay, on: connection).shared }

@@ -9,7 +9,7 @@ import WorkingCalendar
 /// optional (the contract's defaults), both validated at start, the policy against the
 /// district catalogue intake accepts records for (`DISTRICTS_FILE`).
 enum ReferralService {
-    static func configuration(_ environment: EnvironmentReader) throws -> (ReferralPolicy, WorkingCalendar) {
+    static func configuration(_ environment: EnvironmentReader) throws -> ReferralConfiguration {
         let policy = try ConfigurationFile.contents(of: "REFERRAL_POLICY_FILE", in: environment)
             .map { bytes in try ReferralPolicy.load(json: bytes) } ?? .default
         let catalog = try ConfigurationFile.districtCatalog(in: environment)
@@ -21,7 +21,7 @@ enum ReferralService {
                 problem: .unsafe("district \(orphan) of the district catalogue has no district authority (no agency queue): add it to the policy's districts or remove it from DISTRICTS_FILE"))
         }
         let calendar = try ConfigurationFile.workingCalendar(in: environment)
-        return (policy, calendar)
+        return ReferralConfiguration(policy: policy, calendar: calendar)
     }
 
     static let definition = ClusterServiceDefinition(
@@ -31,10 +31,10 @@ enum ReferralService {
         migrations: ReferralMigrations.all,
         configure: configuration,
         topology: { settings, configuration in
-            ClusterTopology.referral(agencies: configuration.0.agencyCodes, limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit)
+            ClusterTopology.referral(agencies: configuration.policy.agencyCodes, limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit)
         },
         consumers: { context, configuration in
-            let (policy, calendar) = configuration
+            let (policy, calendar) = (configuration.policy, configuration.calendar)
             let store = ReferralStore(schema: "referral")
             return [
                 ConsumerDefinition(
