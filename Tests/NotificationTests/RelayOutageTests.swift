@@ -55,7 +55,10 @@ struct RelayOutageTests {
             let readyWhileDown = await service.get(path: "/readyz")
             #expect(readyWhileDown.status == 200, "the service itself is fine")
             #expect(readyWhileDown.body.contains(#""openCircuits":["\#(relay)"]"#), "\(readyWhileDown.body)")
-            #expect(await service.get(path: "/metrics").body.contains(#"notification_circuit_open{circuit="\#(relay)"} 1"#))
+            // The gauge is sampled once per poll, so it may trail the table by one poll.
+            #expect(try await Self.waitUntil(timeout: .seconds(10)) {
+                await service.get(path: "/metrics").body.contains(#"notification_circuit_open{circuit="\#(relay)"} 1"#)
+            })
             // Down long enough for the probes to back off to their interval.
             try await Task.sleep(for: .seconds(8))
             #expect(try await Self.count(database, "SELECT count(*) FROM notification.deliveries WHERE delivery_key = ANY($1::text[]) AND status = 'pending'", Self.array(keys)) == 12)
