@@ -55,6 +55,12 @@ DASHBOARD_PORT="${REINTEGRATION_DASHBOARD_PORT:-8090}"
 DASHBOARD_TOKEN_FILE="$LOCAL_DIR/dashboard.token"
 DASHBOARD_PID_FILE="$RUN_DIR/dashboard.pid"
 DASHBOARD_LOG="$LOG_DIR/dashboard.log"
+# The demo's district office (deploy/local/demo/district-office), started by `up --demo`:
+# the district authority that takes its referrals with `reintegrationctl agency pull`.
+DISTRICT_OFFICE_AGENCY="local.binagadi"
+DISTRICT_OFFICE_DIR="$LOCAL_DIR/district-office"
+DISTRICT_OFFICE_PID_FILE="$RUN_DIR/district-office.pid"
+DISTRICT_OFFICE_LOG="$LOG_DIR/district-office.log"
 
 # The cluster's vhost and database; tests use their own pair (see deploy/local/test).
 CLUSTER_VHOST="reintegration"
@@ -777,6 +783,47 @@ stop_dashboard() {
         step "dashboard: not running"
     fi
     rm -f "$DASHBOARD_PID_FILE"
+}
+
+# ---------------------------------------------------------------------------
+# The demo's district office: pulls and answers as a district authority would.
+# ---------------------------------------------------------------------------
+
+# A script runs as "bash": its command line names it.
+district_office_pid() {
+    local pid
+    pid="$(live_pid "$DISTRICT_OFFICE_PID_FILE" bash)" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "demo/district-office " || return 1
+    printf '%s\n' "$pid"
+}
+
+# Starts the office in the background with its agency's account from the credentials
+# file (by environment, never on a command line). Arguments: the reintegrationctl binary.
+start_district_office() {
+    local tool="$1" pid key url
+    if pid="$(district_office_pid)"; then
+        step "district office: already running (pid $pid)"
+        return
+    fi
+    key="AGENCY_$(tr '[:lower:].' '[:upper:]_' <<<"$DISTRICT_OFFICE_AGENCY")_AMQP_URL"
+    url="${!key:-}"
+    [[ -n "$url" ]] || die "the credentials file has no $key for the district office"
+    mkdir -p "$DISTRICT_OFFICE_DIR"
+    (
+        export AGENCY_AMQP_URL="$url"
+        exec setsid nohup "$DEMO_DIR/district-office" "$tool" "$DISTRICT_OFFICE_DIR" >>"$DISTRICT_OFFICE_LOG" 2>&1 </dev/null
+    ) &
+    printf '%s\n' "$!" >"$DISTRICT_OFFICE_PID_FILE"
+    step "district office: $DISTRICT_OFFICE_AGENCY pulls into $(relative "$DISTRICT_OFFICE_DIR") (pid $!, log $(relative "$DISTRICT_OFFICE_LOG"))"
+}
+
+stop_district_office() {
+    local pid
+    if pid="$(district_office_pid)"; then
+        step "district office: stopping (pid $pid)"
+        terminate_pid "$pid" 30
+    fi
+    rm -f "$DISTRICT_OFFICE_PID_FILE"
 }
 
 # Runs a swift command with ordinary file modes for the build products.

@@ -83,6 +83,11 @@ struct AgencyText: Sendable {
         pick("applied: referral \(id) is now \(status)", "tətbiq edildi: göndəriş \(id) indi \(status) vəziyyətindədir")
     }
 
+    func extensionRecorded(_ id: String, dueBy: String, status: String) -> String {
+        pick("applied: more time until \(dueBy) asked for referral \(id) (still \(status)); the working group decides, and its answer arrives with your next pull",
+             "tətbiq edildi: göndəriş \(id) üçün \(dueBy) tarixinədək vaxt istəndi (hələ \(status)); qərarı işçi qrup verir, cavab növbəti pull ilə gələcək")
+    }
+
     func duplicate(_ id: String, status: String) -> String {
         pick("duplicate: referral \(id) is already \(status); nothing changed",
              "təkrar: göndəriş \(id) artıq \(status) vəziyyətindədir; heç nə dəyişmədi")

@@ -75,6 +75,8 @@ extension AgencyCommand {
                 guard let outcome else { throw AgencyFailure(code: 75, message: text.timedOut(seconds: timeout)) }
                 let id = outcome.referralId.map(ContractID.text) ?? referralId.lowercased()
                 switch outcome.outcome {
+                case .applied where status == Self.extensionRequested:
+                    print(text.extensionRecorded(id, dueBy: dueBy ?? "-", status: outcome.status ?? "-"))
                 case .applied:
                     print(text.applied(id, status: outcome.status ?? status))
                 case .duplicate:

@@ -87,7 +87,10 @@ enum DashboardAssets {
 
           async function refresh() {
             try {
-              const response = await fetch("api/summary?lang=" + encodeURIComponent(language),
+              // Resolved against the address without any user:password@ in it: a browser
+              // refuses to fetch a URL that carries credentials, and sends the ones it holds.
+              const address = new URL("api/summary?lang=" + encodeURIComponent(language), location.origin + location.pathname);
+              const response = await fetch(address,
                 { cache: "no-store", credentials: "same-origin", headers: { "Accept": "application/json" } });
               if (response.status === 401) {
                 stale(body.dataset.signInAgain);

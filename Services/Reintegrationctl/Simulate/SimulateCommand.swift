@@ -45,6 +45,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("agency"), help: "An agency code to play, with its AGENCY_<CODE>_AMQP_URL of the credentials file (repeatable; default: every agency there).")
     var agencyCodes: [String] = []
 
+    @Option(help: "An agency someone else plays through its inbox (reintegrationctl agency pull): records still go to its district, but its queue is left alone (repeatable).")
+    var inboxAgency: [String] = []
+
     @Flag(help: "Only send records; do not play the agencies.")
     var noAgencies = false
 
@@ -71,7 +74,7 @@ struct SimulateCommand: AsyncParsableCommand {
             guard let code = SimulatedAgency.code(ofAccountURL: url) else {
                 throw ValidationError("the credentials file's AGENCY_*_AMQP_URL entries must name agency-<code> accounts")
             }
-            if agencyCodes.isEmpty || agencyCodes.contains(code) { agencies.append((code, url)) }
+            if agencyCodes.isEmpty || agencyCodes.contains(code), !inboxAgency.contains(code) { agencies.append((code, url)) }
         }
         if let missing = agencyCodes.first(where: { code in !agencies.contains { $0.code == code } }), !noAgencies {
             throw ValidationError("--agency \(missing) has no AGENCY_*_AMQP_URL in the credentials file")
@@ -85,8 +88,11 @@ struct SimulateCommand: AsyncParsableCommand {
         var mix = SyntheticPopulation.Mix()
         mix.invalid = invalidShare
         let population = SyntheticPopulation(
-            seed: seed, mix: mix, playedDistricts: agencies.map(\.code).filter { $0.hasPrefix("local.") }.map { String($0.dropFirst(6)) })
-        SimulationProgress.emit("simulating: \(rate) records/s for \(Int(duration)) s, agencies: \(agencies.isEmpty ? "none" : agencies.map(\.code).joined(separator: ", ")), seed \(seed)")
+            seed: seed, mix: mix,
+            playedDistricts: (agencies.map(\.code) + inboxAgency).filter { $0.hasPrefix("local.") }.map { String($0.dropFirst(6)) })
+        let inboxes = inboxAgency.isEmpty ? "" : " (through their inbox: \(inboxAgency.joined(separator: ", ")))"
+        SimulationProgress.emit(
+            "simulating: \(rate) records/s for \(Int(duration)) s, agencies: \(agencies.isEmpty ? "none" : agencies.map(\.code).joined(separator: ", "))\(inboxes), seed \(seed)")
 
         let sms: SimulatedSMSSystem
         do {

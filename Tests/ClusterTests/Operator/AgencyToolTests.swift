@@ -36,6 +36,14 @@ extension ClusterProcesses {
                 #expect(duplicate.status == 0, "\(duplicate)")
                 #expect(duplicate.standardOutput.contains("təkrar"), "\(duplicate)")
 
+                // Asking for more time says that the working group decides; the status stays.
+                let later = WorkingCalendar().localDay(of: Date().addingTimeInterval(90 * 86_400)).description
+                let asked = try await OperatorTool.run(
+                    ["agency", "update", referralId, "extension-requested", "--due-by", later, "--note", "waiting for documents"],
+                    environment: english)
+                #expect(asked.status == 0, "\(asked)")
+                #expect(asked.standardOutput.contains("more time until \(later) asked for referral \(referralId.lowercased()) (still acknowledged)"), "\(asked)")
+
                 // Going back is refused with its reason, exit 65.
                 #expect(try await OperatorTool.run(["agency", "update", referralId, "in-progress"], environment: english).status == 0)
                 let refused = try await OperatorTool.run(["agency", "update", referralId, "acknowledged", "--language", "en"], environment: english)

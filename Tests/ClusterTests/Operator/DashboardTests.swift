@@ -265,6 +265,14 @@ extension ClusterProcesses {
                     let count = try await page.evaluate("Number(document.getElementById('overdue-count').textContent)") as? Int
                     #expect(title == "(\(count ?? -1)) Referrals: live view")
                 }
+                // Opened as viewer:token@host, as a bookmark may hold it: a browser refuses to
+                // fetch an address that carries credentials, so the polls must not inherit them.
+                try await browser.withPage { page in
+                    let withCredentials = url.replacingOccurrences(of: "://", with: "://viewer:\(token)@")
+                    try await page.send("Page.navigate", ["url": withCredentials])
+                    #expect(try await page.waitUntil("document.readyState === 'complete' && \(updates) >= 1"), "the page polls /api/summary")
+                    #expect(try await page.evaluate("document.getElementById('status').classList.contains('stale')") as? Bool == false)
+                }
                 await referral.remove(from: cluster.database)
             }
         }
