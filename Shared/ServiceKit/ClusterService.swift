@@ -175,6 +175,9 @@ public enum ClusterService {
         }
         let relay = OutboxRelay(
             outbox: context.outbox, pool: pool, listenerConfiguration: databaseConfiguration, publisher: publisher, logger: logger)
+        // The workers start once the health port is bound: an instance that cannot serve it
+        // stops before taking any work.
+        let listening = StartGate()
         let health = HealthServer(
             host: settings.httpHost, port: settings.httpPort, registry: registry,
             readinessChecks: [
@@ -193,10 +196,11 @@ public enum ClusterService {
                     relay.refusedDestinations().map { "refused by the broker (queue full?): \($0)" }
                 },
             ] + definition.readinessDetails(context, configuration),
-            logger: logger)
+            logger: logger,
+            onListening: { _ in listening.open() })
+        let workers = ([relay] + additionalServices + consumers).map { GatedService(gate: listening, worker: $0) as any Service }
         let group = ServiceGroup.cluster(
-            services: [resources, health, relay] + additionalServices + consumers, gracePeriod: settings.shutdownGrace,
-            logger: logger)
+            services: [resources, health] + workers, gracePeriod: settings.shutdownGrace, logger: logger)
         do {
             try await group.run()
         } catch {

@@ -105,19 +105,33 @@ struct PublishOutcomeTests {
         }
 
         let logs = CountingLogHandler.Store()
+        let backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(10))
         let client = AMQPClient(
             configuration: configuration, logger: Logger(label: "test.auth") { _ in CountingLogHandler(store: logs) },
-            backoff: Backoff(initial: .milliseconds(200), maximum: .seconds(10)))
+            backoff: backoff)
+        let started = ContinuousClock.now
         let waiting = Task { try await client.connection() }
-        try await Task.sleep(for: .seconds(3))
+        // Retried: a second failed login comes (however slowly a loaded machine makes each).
+        var retried = false
+        while !retried, ContinuousClock.now - started < .seconds(120) {
+            try await Task.sleep(for: .milliseconds(100))
+            retried = logs.matching("amqp authentication failed").count >= 2
+        }
+        #expect(retried, "the client tries again")
         let condition = await client.condition()
         #expect(condition == .authenticationFailed(user: configuration.user))
         #expect(!condition.isReady)
         #expect(condition.description.contains("authentication failed"))
         let failures = logs.matching("amqp authentication failed")
-        // Backoff from 0.2 s doubling: a handful of attempts in 3 s, not a tight loop.
-        #expect(failures.count >= 2)
-        #expect(failures.count <= 8)
+        // Backoff, not a tight loop: no more attempts than the shortest pauses (half of each
+        // ceiling) allow in the time that passed.
+        let elapsed = ContinuousClock.now - started
+        var allowed = 1, shortest = Duration.zero
+        while shortest <= elapsed {
+            shortest += backoff.ceiling(attempt: allowed - 1) / 2
+            allowed += 1
+        }
+        #expect(failures.count <= allowed, "\(failures.count) attempts in \(elapsed)")
         #expect(failures.allSatisfy { $0.level == .error })
         #expect(logs.all.allSatisfy { !$0.contains(secret) })
         waiting.cancel()

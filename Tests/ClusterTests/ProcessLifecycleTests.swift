@@ -42,6 +42,8 @@ struct ProcessLifecycleTests {
         #expect(!second.isRunning, "a second service on a port in use kept running")
         #expect(second.exitStatus == 1, "\(second.log())")
         #expect(second.log().contains(#""level":"critical""#), "\(second.log())")
+        // Its workers never started, so it claimed no delivery and took no message.
+        #expect(!second.log().contains("delivery worker started"), "\(second.log())")
         await second.stop()
     }
 }
