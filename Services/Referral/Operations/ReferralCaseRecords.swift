@@ -118,11 +118,13 @@ public struct ReferralCaseRecords: Sendable {
     }
 
     /// For each of these cases with a confirmed referral message: how many of its referral
-    /// messages the broker confirmed to the outbox, and when the last was.
+    /// messages the broker confirmed to the outbox, and when the last was. A referral's
+    /// message id is `referral:<referral id>` in lowercase, as `CaseEventHandler` writes it
+    /// (and as PostgreSQL writes a uuid as text).
     public func confirmations(caseIds: [UUID], on connection: PostgresConnection) throws -> [ReferralConfirmation] {
         try connection.query("""
             SELECT r.case_id, count(*) AS confirmed, max(o.published_at) AS last_confirmed
-            FROM \(prefix).referrals r JOIN \(prefix).outbox o ON o.message_id = 'referral:' || upper(r.referral_id::text)
+            FROM \(prefix).referrals r JOIN \(prefix).outbox o ON o.message_id = 'referral:' || r.referral_id::text
             WHERE r.case_id = ANY($1::uuid[]) AND o.published_at IS NOT NULL
             GROUP BY r.case_id
             """, [.uuidArray(caseIds)]
