@@ -143,6 +143,8 @@ let package = Package(
             dependencies: ["ReferralDomain", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar"],
             path: "Services/Referral/Operations"
         ),
+        .target(name: "IntakeOperations", dependencies: ["Contract", "Postgres"], path: "Services/Intake/Operations"),
+        .target(name: "EscalationOperations", dependencies: ["Postgres"], path: "Services/Escalation/Operations"),
 
         // The four services and the operator tool.
         .executableTarget(
@@ -181,6 +183,7 @@ let package = Package(
             name: "Reintegrationctl",
             dependencies: [
                 "ReferralDomain", "ReferralOperations", "NotificationDomain", "NotificationOperations",
+                "IntakeOperations", "EscalationOperations", "ServiceKit",
                 "Messaging", "Contract", "AMQP", "Postgres", "Retry", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -224,6 +227,6 @@ let package = Package(
                 .product(name: "WSClient", package: "swift-websocket"),
             ]
         ),
-        .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "ReferralDomain", "WorkingCalendar", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "ReintegrationctlTests", dependencies: ["Reintegrationctl", "ReferralDomain", "ReferralOperations", "ServiceKit", "WorkingCalendar", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

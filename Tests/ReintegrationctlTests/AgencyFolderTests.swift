@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 import Testing
 import WorkingCalendar
 
@@ -23,11 +24,11 @@ struct AgencyFolderTests {
 
     @Test("the language follows LC_ALL, then LC_MESSAGES, then LANG")
     func language() {
-        #expect(AgencyLanguage.fromLocale([:]) == .en)
-        #expect(AgencyLanguage.fromLocale(["LANG": "az_AZ.UTF-8"]) == .az)
-        #expect(AgencyLanguage.fromLocale(["LC_ALL": "en_GB.UTF-8", "LANG": "az_AZ.UTF-8"]) == .en)
-        #expect(AgencyLanguage.fromLocale(["LC_ALL": "", "LC_MESSAGES": "az", "LANG": "en_US"]) == .az)
-        #expect(AgencyLanguage.fromLocale(["LANG": "C"]) == .en)
+        #expect(AgencyLanguage.fromLocale(EnvironmentReader([:])) == .en)
+        #expect(AgencyLanguage.fromLocale(EnvironmentReader(["LANG": "az_AZ.UTF-8"])) == .az)
+        #expect(AgencyLanguage.fromLocale(EnvironmentReader(["LC_ALL": "en_GB.UTF-8", "LANG": "az_AZ.UTF-8"])) == .en)
+        #expect(AgencyLanguage.fromLocale(EnvironmentReader(["LC_ALL": "", "LC_MESSAGES": "az", "LANG": "en_US"])) == .az)
+        #expect(AgencyLanguage.fromLocale(EnvironmentReader(["LANG": "C"])) == .en)
     }
 
     @Test("a referral saved twice is one row; an update moves its due date; cells are quoted")

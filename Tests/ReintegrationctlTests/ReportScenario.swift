@@ -1,5 +1,6 @@
 import Foundation
 import ReferralDomain
+import ReferralOperations
 import WorkingCalendar
 
 @testable import Reintegrationctl

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Contract
 import Foundation
+import ServiceKit
 
 /// `reintegrationctl accounts …`: broker accounts of SMS systems, agencies and operators,
 /// with exactly the contract's permissions (`PartyAccount`), through the management API.
@@ -41,13 +42,13 @@ struct AccountsCommand: AsyncParsableCommand {
         var vhost: String?
 
         func client() throws(CommandFailure) -> ManagementClient {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = EnvironmentReader()
             let given = try CommandLineURL.checked(
                 managementURL, option: "--management-url", passwordFile: managementPasswordFile, passwordFileOption: "--management-password-file")
-            guard let url = given ?? environment["MANAGEMENT_URL"], !url.isEmpty else {
+            guard let url = given ?? environment.string("MANAGEMENT_URL"), !url.isEmpty else {
                 throw CommandFailure(usage: "give --management-url (or set MANAGEMENT_URL): the broker's management API with an administrator's credentials")
             }
-            return try ManagementClient(url: url, vhost: vhost ?? environment["REINTEGRATION_VHOST"] ?? "reintegration")
+            return try ManagementClient(url: url, vhost: vhost ?? environment.string("REINTEGRATION_VHOST") ?? "reintegration")
         }
     }
 
@@ -101,7 +102,7 @@ struct AccountsCommand: AsyncParsableCommand {
             if descriptor >= 0 { close(descriptor) }
             guard written else {
                 if descriptor >= 0 { unlink(passwordFile) }
-                throw CommandFailure(description: "could not write --password-file; the password of \(account) was changed: run rotate again", code: 73)
+                throw CommandFailure(.cannotCreate, "could not write --password-file; the password of \(account) was changed: run rotate again")
             }
         }
     }

@@ -74,7 +74,7 @@ struct ManagementClient: Sendable {
         default:
             // The broker's reason names users, vhosts and regexes, never passwords.
             let reason = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["reason"] as? String ?? ""
-            throw CommandFailure(description: "the management API answered \(status) to \(method) \(path) \(reason)", code: 69)
+            throw CommandFailure(.unavailable, "the management API answered \(status) to \(method) \(path) \(reason)")
         }
     }
 

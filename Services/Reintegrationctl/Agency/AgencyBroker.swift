@@ -17,10 +17,10 @@ struct AgencyBroker {
         do {
             configuration = try AMQPConfiguration(url: url, connectionName: "reintegrationctl-agency-\(purpose)")
         } catch {
-            throw AgencyFailure(code: 64, message: "--amqp-url: \(error)")
+            throw CommandFailure(.usage, "--amqp-url: \(error)")
         }
         guard let code = AccountName.agencyCode(fromUserId: configuration.user) else {
-            throw AgencyFailure(code: 64, message: text.notAnAgencyAccount)
+            throw CommandFailure(.usage, text.notAnAgencyAccount)
         }
         do {
             let connection = try await AMQPConnection.connect(configuration, logger: RejectedQueueReader.quietLogger)
@@ -30,21 +30,21 @@ struct AgencyBroker {
         }
     }
 
-    /// A broker error as the agency reads it, with the exit code `BrokerFailure` gives it.
-    static func failure(_ error: any Error, text: AgencyText, doing: String) -> AgencyFailure {
-        if let failure = error as? AgencyFailure { return failure }
-        let described = BrokerFailure.describe(error, doing: doing)
-        switch (described.code, error as? AMQPError) {
-        case (77, .brokerClosed(_, let detail, _)?):
-            return AgencyFailure(code: 77, message: text.refusedByBroker(detail))
-        case (77, _):
-            return AgencyFailure(code: 77, message: text.loginRefused)
-        case (66, .brokerClosed(_, let detail, _)?):
-            return AgencyFailure(code: 66, message: text.noQueue(detail))
-        case (69, let error?):
-            return AgencyFailure(code: 69, message: text.unreachable(error.description))
+    /// A broker error as the agency reads it, of the kind `CommandFailure.broker` gives it.
+    static func failure(_ error: any Error, text: AgencyText, doing: String) -> CommandFailure {
+        if let failure = error as? CommandFailure { return failure }
+        let described = CommandFailure.broker(error, doing: doing)
+        switch (described.kind, error as? AMQPError) {
+        case (.permission, .brokerClosed(_, let detail, _)?):
+            return CommandFailure(.permission, text.refusedByBroker(detail))
+        case (.permission, _):
+            return CommandFailure(.permission, text.loginRefused)
+        case (.notFound, .brokerClosed(_, let detail, _)?):
+            return CommandFailure(.notFound, text.noQueue(detail))
+        case (.unavailable, let error?):
+            return CommandFailure(.unavailable, text.unreachable(error.description))
         default:
-            return AgencyFailure(code: described.code, message: described.description)
+            return described
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Contract
 import Foundation
+import ServiceKit
 import WorkingCalendar
 
 extension AgencyCommand {
@@ -29,12 +30,12 @@ extension AgencyCommand {
         @OptionGroup var calendarOptions: CalendarOptions
 
         func run() async throws {
-            let text = AgencyText(language: language ?? AgencyLanguage.fromLocale(ProcessInfo.processInfo.environment))
+            let text = AgencyText(language: language ?? AgencyLanguage.fromLocale(EnvironmentReader()))
             let calendar = try calendarOptions.calendar()
-            try await AgencyFailure.reporting(text) {
+            try await CommandFailure.reporting(prefix: text.errorPrefix) {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: from, isDirectory: &isDirectory), isDirectory.boolValue else {
-                    throw AgencyFailure(code: 66, message: text.noDirectory(from))
+                    throw CommandFailure(.notFound, text.noDirectory(from))
                 }
                 let (entries, skipped) = ReferralFolder(directory: URL(fileURLWithPath: from, isDirectory: true)).entries()
                 print(Self.render(entries, skipped: skipped, asOf: Date(), calendar: calendar, overdueOnly: overdue, directory: from, text: text),

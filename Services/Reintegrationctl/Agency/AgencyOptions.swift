@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceKit
 
 /// The options every agency command shares: its broker account and its language.
 struct AgencyOptions: ParsableArguments {
@@ -13,14 +14,14 @@ struct AgencyOptions: ParsableArguments {
     var language: AgencyLanguage?
 
     var text: AgencyText {
-        AgencyText(language: language ?? AgencyLanguage.fromLocale(ProcessInfo.processInfo.environment))
+        AgencyText(language: language ?? AgencyLanguage.fromLocale(EnvironmentReader()))
     }
 
     /// The URL to connect with: the option's with the file's password, else the environment's.
     func url() throws -> String {
         let given = try CommandLineURL.checked(amqpURL, option: "--amqp-url", passwordFile: passwordFile, passwordFileOption: "--password-file")
-        guard let url = given ?? ProcessInfo.processInfo.environment["AGENCY_AMQP_URL"], !url.isEmpty else {
-            throw AgencyFailure(code: 64, message: text.noURL)
+        guard let url = given ?? EnvironmentReader().string("AGENCY_AMQP_URL"), !url.isEmpty else {
+            throw CommandFailure(.usage, text.noURL)
         }
         return url
     }

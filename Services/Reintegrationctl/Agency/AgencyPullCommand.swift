@@ -2,6 +2,7 @@ import AMQP
 import ArgumentParser
 import Contract
 import Foundation
+import ServiceKit
 import Synchronization
 
 extension AgencyCommand {
@@ -40,21 +41,21 @@ extension AgencyCommand {
 
         func run() async throws {
             let text = agency.text
-            try await AgencyFailure.reporting(text) {
+            try await CommandFailure.reporting(prefix: text.errorPrefix) {
                 let folder = ReferralFolder(directory: URL(fileURLWithPath: to, isDirectory: true))
                 do {
                     try folder.prepare()
                 } catch let error as DurableFile.WriteError {
-                    throw AgencyFailure(code: 73, message: text.cannotWrite(error.path, error.reason))
+                    throw CommandFailure(.cannotCreate, text.cannotWrite(error.path, error.reason))
                 }
                 let lock: DirectoryLock
                 do {
                     guard let taken = try DirectoryLock(directory: folder.directory) else {
-                        throw AgencyFailure(code: 75, message: text.directoryBusy(to))
+                        throw CommandFailure(.temporary, text.directoryBusy(to))
                     }
                     lock = taken
                 } catch let error as DurableFile.WriteError {
-                    throw AgencyFailure(code: 73, message: text.cannotWrite(error.path, error.reason))
+                    throw CommandFailure(.cannotCreate, text.cannotWrite(error.path, error.reason))
                 }
                 folder.removePartialWrites()
                 let broker = try await AgencyBroker.connect(agency, purpose: "pull")
@@ -71,7 +72,7 @@ extension AgencyCommand {
                 do {
                     try folder.writeCSV(entries)
                 } catch let error as DurableFile.WriteError {
-                    throw AgencyFailure(code: 73, message: text.cannotWrite(error.path, error.reason))
+                    throw CommandFailure(.cannotCreate, text.cannotWrite(error.path, error.reason))
                 }
                 print(text.pullSummary(
                     referrals: counts.referrals, updates: counts.updates, keptAside: counts.keptAside, listed: entries.count,
@@ -110,7 +111,7 @@ extension AgencyCommand {
                 }
             }
             defer { watchdog.cancel() }
-            let killAfter = ProcessInfo.processInfo.environment[Self.crashHook].flatMap(Int.init)
+            let killAfter = EnvironmentReader().string(Self.crashHook).flatMap(Int.init)
             var counts = PullCounts()
             do {
                 for try await delivery in consumer.deliveries {
@@ -120,7 +121,7 @@ extension AgencyCommand {
                     delivery.ack()
                     lastArrival.withLock { $0 = .now }
                 }
-            } catch let failure as AgencyFailure {
+            } catch let failure as CommandFailure {
                 throw failure
             } catch {
                 throw AgencyBroker.failure(error, text: text, doing: "reading \(queue)")
@@ -150,7 +151,7 @@ extension AgencyCommand {
                     print(text.keptAside(path, why))
                 }
             } catch {
-                throw AgencyFailure(code: 73, message: text.cannotWrite(error.path, error.reason))
+                throw CommandFailure(.cannotCreate, text.cannotWrite(error.path, error.reason))
             }
         }
 

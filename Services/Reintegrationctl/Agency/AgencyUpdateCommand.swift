@@ -62,7 +62,7 @@ extension AgencyCommand {
 
         func run() async throws {
             let text = agency.text
-            try await AgencyFailure.reporting(text) {
+            try await CommandFailure.reporting(prefix: text.errorPrefix) {
                 let broker = try await AgencyBroker.connect(agency, purpose: "update")
                 let outcome: StatusOutcome?
                 do {
@@ -72,7 +72,7 @@ extension AgencyCommand {
                     throw error
                 }
                 await broker.connection.close()
-                guard let outcome else { throw AgencyFailure(code: 75, message: text.timedOut(seconds: timeout)) }
+                guard let outcome else { throw CommandFailure(.temporary, text.timedOut(seconds: timeout)) }
                 let id = outcome.referralId.map(ContractID.text) ?? referralId.lowercased()
                 switch outcome.outcome {
                 case .applied where status == Self.extensionRequested:
@@ -82,7 +82,7 @@ extension AgencyCommand {
                 case .duplicate:
                     print(text.duplicate(id, status: outcome.status ?? status))
                 case .refused:
-                    throw AgencyFailure(code: 65, message: text.refused(outcome.reason ?? "-", detail: outcome.detail))
+                    throw CommandFailure(.data, text.refused(outcome.reason ?? "-", detail: outcome.detail))
                 }
             }
         }
@@ -120,13 +120,13 @@ extension AgencyCommand {
             } catch {
                 throw AgencyBroker.failure(error, text: text, doing: "sending the update")
             }
-            guard published == [.confirmed] else { throw AgencyFailure(code: 69, message: text.notConfirmed) }
+            guard published == [.confirmed] else { throw CommandFailure(.unavailable, text.notConfirmed) }
             let limit = Duration.seconds(timeout)
             return try await withThrowingTaskGroup(of: StatusOutcome?.self) { group in
                 group.addTask {
                     for try await delivery in replies.deliveries where delivery.properties.correlationId == correlationId {
                         guard let outcome = try? ContractCoding.decode(StatusOutcome.self, from: delivery.body) else {
-                            throw AgencyFailure(code: 1, message: text.unreadableOutcome)
+                            throw CommandFailure(.failed, text.unreadableOutcome)
                         }
                         return outcome
                     }

@@ -20,16 +20,12 @@ extension Bench {
     /// Runs a benchmark: an unreachable broker or database, or a refused account, ends
     /// with the exit code and advice the other commands give, not ArgumentParser's 1.
     static func reporting(_ body: () async throws -> Void) async throws {
-        do {
-            try await CommandFailure.reporting {
-                do {
-                    try await body()
-                } catch let error as AMQPError {
-                    throw BrokerFailure.describe(error, doing: "the benchmark")
-                }
+        try await CommandFailure.reporting {
+            do {
+                try await body()
+            } catch let error as AMQPError {
+                throw CommandFailure.broker(error, doing: "the benchmark")
             }
-        } catch {
-            throw OperatorFailure.exit(for: error)
         }
     }
 }

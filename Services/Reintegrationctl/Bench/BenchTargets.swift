@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceKit
 
 /// Where the benchmarks find the cluster: options first, then `BENCH_*` variables, then
 /// the local stack's credentials file (`deploy/local/up` writes `.local/credentials.env`),
@@ -19,25 +20,25 @@ struct BenchTargets: ParsableArguments {
     var credentialsFile = ".local/credentials.env"
 
     private var file: [String: String] { LocalCredentials.read(credentialsFile) }
-    /// Set and not empty, so `BENCH_AMQP_URL=` counts as unset.
-    private var environment: [String: String] { ProcessInfo.processInfo.environment.filter { !$0.value.isEmpty } }
+    /// Set and not blank, so `BENCH_AMQP_URL=` counts as unset.
+    private var environment: EnvironmentReader { EnvironmentReader() }
 
     func amqp() throws -> String {
-        guard let url = try CommandLineURL.checked(amqpURL, option: "--amqp-url") ?? environment["BENCH_AMQP_URL"] ?? file["ADMIN_AMQP_URL"] else {
+        guard let url = try CommandLineURL.checked(amqpURL, option: "--amqp-url") ?? environment.string("BENCH_AMQP_URL") ?? file["ADMIN_AMQP_URL"] else {
             throw ValidationError("give --amqp-url (or BENCH_AMQP_URL, or run from a checkout whose local stack is up)")
         }
         return url
     }
 
     func database() throws -> String {
-        guard let url = try CommandLineURL.checked(databaseURL, option: "--database-url") ?? environment["BENCH_DATABASE_URL"] ?? file["ADMIN_DATABASE_URL"] else {
+        guard let url = try CommandLineURL.checked(databaseURL, option: "--database-url") ?? environment.string("BENCH_DATABASE_URL") ?? file["ADMIN_DATABASE_URL"] else {
             throw ValidationError("give --database-url (or BENCH_DATABASE_URL, or run from a checkout whose local stack is up)")
         }
         return url
     }
 
     func sms() throws -> String {
-        guard let url = try CommandLineURL.checked(smsURL, option: "--sms-url") ?? environment["BENCH_SMS_AMQP_URL"] ?? file["SMS_LOCAL_AMQP_URL"] else {
+        guard let url = try CommandLineURL.checked(smsURL, option: "--sms-url") ?? environment.string("BENCH_SMS_AMQP_URL") ?? file["SMS_LOCAL_AMQP_URL"] else {
             throw ValidationError("give --sms-url (or BENCH_SMS_AMQP_URL, or run from a checkout whose local stack is up)")
         }
         return url

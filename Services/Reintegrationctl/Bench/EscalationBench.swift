@@ -1,4 +1,5 @@
 import ArgumentParser
+import EscalationOperations
 import Foundation
 import Logging
 import Postgres
@@ -60,64 +61,46 @@ struct EscalationBench: AsyncParsableCommand {
         database: PostgresConfiguration, open: Int, due: Int, pid: Int32?, logger: Logger, progress: (String) -> Void
     ) async throws -> Figures {
         let pool = PostgresPool(configuration: database, size: 1, logger: logger)
+        let steps = EscalationBenchSteps()
         do {
-            let figures = try await seedAndMeasure(pool: pool, open: open, due: due, pid: pid, progress: progress)
-            try await removeBenchRows(pool: pool)
+            let figures = try await seedAndMeasure(steps, pool: pool, open: open, due: due, pid: pid, progress: progress)
+            try await pool.withConnection { try steps.remove(on: $0) }
             await pool.shutdown()
             return figures
         } catch {
             // Seeded steps left behind would fire for real a month from now.
-            try? await removeBenchRows(pool: pool)
+            try? await pool.withConnection { try steps.remove(on: $0) }
             await pool.shutdown()
             throw error
         }
     }
 
-    private static func removeBenchRows(pool: PostgresPool) async throws {
-        try await pool.withConnection { connection in
-            try connection.execute("DELETE FROM escalation.escalation_events WHERE agency = 'bench'")
-            try connection.execute("DELETE FROM escalation.ladder_steps WHERE agency = 'bench'")
-        }
-    }
-
     private static func seedAndMeasure(
-        pool: PostgresPool, open: Int, due: Int, pid: Int32?, progress: (String) -> Void
+        _ steps: EscalationBenchSteps, pool: PostgresPool, open: Int, due: Int, pid: Int32?, progress: (String) -> Void
     ) async throws -> Figures {
-        let insert = """
-            INSERT INTO escalation.ladder_steps (referral_id, step, moment, deadline, audiences, cancelled_by, agency, case_id, person_initials)
-            SELECT gen_random_uuid(), 1, %@, %@, ARRAY['focal-points'], ARRAY['acknowledged'], 'bench', gen_random_uuid(), 'B. B.'
-            FROM generate_series(1, $1)
-            """
         progress("seeding \(open) open steps…")
         let seeded = ContinuousClock.now
         try await pool.withConnection { connection in
-            try connection.execute(String(format: insert, "now() + interval '30 days'", "now() + interval '30 days'"), [.int(Int64(open))])
-            try connection.execute("ANALYZE escalation.ladder_steps")
+            try steps.seed(count: open, dueAt: Date().addingTimeInterval(30 * 86_400), on: connection)
+            try steps.refreshStatistics(on: connection)
         }
         let memoryBefore = rss(pid)
         progress("seeded in \(ContinuousClock.now - seeded)")
         let moment = Date().addingTimeInterval(5).rounded()
         try await pool.withConnection { connection in
-            try connection.execute(String(format: insert, "$2", "$2"), [.int(Int64(due)), .timestamp(moment)])
-            try connection.execute("SELECT pg_notify('escalation_steps', '')")
+            try steps.seed(count: due, dueAt: moment, on: connection)
+            try steps.wakeTimer(on: connection)
         }
         var fired = 0
         let deadline = Date().addingTimeInterval(120)
         while fired < due && Date() < deadline {
             try await Task.sleep(for: .milliseconds(250))
-            fired = try await pool.withConnection { connection in
-                try connection.query("SELECT count(*) FROM escalation.escalation_events WHERE agency = 'bench'")[0][0].decode(Int.self)
-            }
+            fired = try await pool.withConnection { try steps.firedCount(on: $0) }
         }
-        let delays = try await pool.withConnection { connection in
-            try connection.query("""
-                SELECT extract(epoch FROM delay)::float8 * 1000 AS ms, extract(epoch FROM fired_at)::float8 AS fired
-                FROM escalation.escalation_events WHERE agency = 'bench'
-                """).map { (try $0["ms"].decode(Double.self), try $0["fired"].decode(Double.self)) }
-        }
+        let delays = try await pool.withConnection { try steps.firings(on: $0) }
         let latencies = LatencyRecorder()
-        for (milliseconds, _) in delays { latencies.record(milliseconds: milliseconds) }
-        let lastFired = delays.map(\.1).max() ?? moment.timeIntervalSince1970
+        for firing in delays { latencies.record(milliseconds: firing.lateMilliseconds) }
+        let lastFired = delays.map(\.firedAt).max() ?? moment.timeIntervalSince1970
         let span = max(0.001, lastFired - moment.timeIntervalSince1970)
         return Figures(
             fired: delays.count, rate: Double(delays.count) / span, p50: latencies.percentile(0.5),

@@ -3,6 +3,7 @@ import ArgumentParser
 import Contract
 import Foundation
 import Logging
+import NotificationOperations
 import Postgres
 
 /// Alerts delivered per second by the running notification service to the local mail relay.
@@ -66,23 +67,22 @@ struct NotificationBench: AsyncParsableCommand {
     private static func measure(
         batch: String, people: [UUID], amqp: AMQPConfiguration, pool: PostgresPool, requests: Int, logger: Logger
     ) async throws -> Figures {
+        let rows = benchRows(batch)
         try await pool.withTransaction { connection in
             for (index, id) in people.enumerated() {
-                try connection.execute("""
-                    INSERT INTO notification.recipients (id, name, role, agencies, email, language)
-                    VALUES ($1, $2, 'focal-point', ARRAY[$5], $3, $4)
-                    """, [.uuid(id), .text("Bench \(index)"), .text("\(batch.dropFirst(6))-\(index)@bench.example"),
-                          .text(index % 2 == 0 ? "az" : "en"), .text(agency(batch))])
+                try rows.addFocalPoint(
+                    id: id, name: "Bench \(index)", email: "\(batch.dropFirst(6))-\(index)@bench.example",
+                    language: index % 2 == 0 ? "az" : "en", on: connection)
             }
         }
         do {
             let figures = try await publishAndWait(
                 batch: batch, amqp: amqp, pool: pool, requests: requests, expected: requests * people.count, logger: logger)
-            try await removeBenchRows(batch: batch, people: people, pool: pool)
+            try await pool.withTransaction { try rows.remove(recipients: people, on: $0) }
             await pool.shutdown()
             return figures
         } catch {
-            try? await removeBenchRows(batch: batch, people: people, pool: pool)
+            try? await pool.withTransaction { try rows.remove(recipients: people, on: $0) }
             throw error
         }
     }
@@ -110,56 +110,29 @@ struct NotificationBench: AsyncParsableCommand {
             }
         }
         await connection.close()
-        let pattern = "\(batch):%"
+        let rows = benchRows(batch)
         var sent = 0
         while sent < expected {
             if Date().timeIntervalSince(start) > 600 {
                 throw ValidationError("only \(sent) of \(expected) alerts were delivered within 10 minutes (is the mail relay running?)")
             }
             try await Task.sleep(for: .milliseconds(200))
-            sent = try await pool.withConnection { connection in
-                try connection.query(
-                    "SELECT count(*) FROM notification.deliveries WHERE delivery_key LIKE $1 AND status = 'sent'", [.text(pattern)]
-                )[0][0].decode(Int.self)
-            }
+            sent = try await pool.withConnection { try rows.sentCount(on: $0) }
         }
-        let rows = try await pool.withConnection { connection in
-            try connection.query("""
-                SELECT extract(epoch FROM d.sent_at)::float8 AS sent,
-                       extract(epoch FROM (r.request->>'requestedAt')::timestamptz)::float8 AS requested
-                FROM notification.deliveries d JOIN notification.requests r USING (delivery_key)
-                WHERE d.delivery_key LIKE $1
-                """, [.text(pattern)]
-            ).map { row in (try row["sent"].decode(Double.self), try row["requested"].decode(Double.self)) }
-        }
+        let timings = try await pool.withConnection { try rows.timings(on: $0) }
         let latencies = LatencyRecorder()
-        for (sentAt, requestedAt) in rows { latencies.record(milliseconds: (sentAt - requestedAt) * 1000) }
-        let last = rows.map(\.0).max() ?? start.timeIntervalSince1970
-        let rate = Double(rows.count) / max(0.001, last - start.timeIntervalSince1970)
-        return Figures(alerts: rows.count, rate: rate, p50: latencies.percentile(0.5), p99: latencies.percentile(0.99))
+        for timing in timings { latencies.record(milliseconds: (timing.sentAt - timing.requestedAt) * 1000) }
+        let last = timings.map(\.sentAt).max() ?? start.timeIntervalSince1970
+        let rate = Double(timings.count) / max(0.001, last - start.timeIntervalSince1970)
+        return Figures(alerts: timings.count, rate: rate, p50: latencies.percentile(0.5), p99: latencies.percentile(0.99))
     }
 
     /// An agency code of this run only, so no other alert (the escalation bench's, say)
     /// resolves to the bench recipients.
     private static func agency(_ batch: String) -> String { "bench-\(batch.dropFirst(6))" }
 
-    private static func removeBenchRows(batch: String, people: [UUID], pool: PostgresPool) async throws {
-        let pattern = "\(batch):%"
-        try await pool.withTransaction { connection in
-            // The service may be recording an attempt right now: hold it off until the rows are gone.
-            try connection.execute("LOCK TABLE notification.deliveries, notification.delivery_attempts IN EXCLUSIVE MODE")
-            for id in people {
-                try connection.execute("""
-                    DELETE FROM notification.delivery_attempts
-                    WHERE delivery_id IN (SELECT id FROM notification.deliveries WHERE recipient_id = $1)
-                    """, [.uuid(id)])
-                try connection.execute("DELETE FROM notification.deliveries WHERE recipient_id = $1", [.uuid(id)])
-            }
-            try connection.execute("DELETE FROM notification.requests WHERE delivery_key LIKE $1", [.text(pattern)])
-            for id in people {
-                try connection.execute("DELETE FROM notification.endpoint_circuits WHERE recipient_id = $1", [.uuid(id)])
-                try connection.execute("DELETE FROM notification.recipients WHERE id = $1", [.uuid(id)])
-            }
-        }
+    /// The run's rows in the notification schema: its focal points, and its alerts by delivery key.
+    private static func benchRows(_ batch: String) -> NotificationBenchRows {
+        NotificationBenchRows(agency: agency(batch), deliveryKeyPrefix: "\(batch):")
     }
 }

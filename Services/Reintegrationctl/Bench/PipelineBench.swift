@@ -2,8 +2,10 @@ import AMQP
 import ArgumentParser
 import Contract
 import Foundation
+import IntakeOperations
 import Logging
 import Postgres
+import ReferralOperations
 
 /// SMS record → case → referrals confirmed in the agency queues, on a running cluster,
 /// against the raw broker floor measured in the same run.
@@ -92,36 +94,33 @@ struct PipelineBench: AsyncParsableCommand {
         batch: String, records: Int, since start: Date, database: PostgresConfiguration, logger: Logger
     ) async throws -> [(reference: String, opened: Double, referred: Double)] {
         let pool = PostgresPool(configuration: database, size: 1, logger: logger)
-        let pattern = "\(batch)-%"
+        let prefix = "\(batch)-"
         let expectedReferrals = 2 * records
         while true {
-            let (cases, confirmed) = try await pool.withConnection { connection in
-                let row = try connection.query("""
-                    SELECT (SELECT count(*) FROM intake.cases WHERE sms_reference LIKE $1) AS cases,
-                           (SELECT count(*) FROM referral.outbox o JOIN referral.referrals r ON o.message_id = 'referral:' || upper(r.referral_id::text)
-                              JOIN intake.cases c ON c.id = r.case_id
-                             WHERE c.sms_reference LIKE $1 AND o.published_at IS NOT NULL) AS confirmed
-                    """, [.text(pattern)])[0]
-                return (try row["cases"].decode(Int.self), try row["confirmed"].decode(Int.self))
+            // Counting is cheap; the cases and their confirmations are read once every case is open.
+            let (opened, cases, confirmations) = try await pool.withConnection { connection in
+                let register = IntakeCaseRegister()
+                let opened = try register.caseCount(referencePrefix: prefix, on: connection)
+                guard opened == records else { return (opened, [IntakeCaseReference](), [ReferralConfirmation]()) }
+                let cases = try register.cases(referencePrefix: prefix, on: connection)
+                return (opened, cases, try ReferralCaseRecords().confirmations(caseIds: cases.map(\.caseId), on: connection))
             }
-            if cases == records && confirmed == expectedReferrals { break }
-            if Date().timeIntervalSince(start) > 600 { throw ValidationError("the cluster did not finish within 10 minutes (\(cases) cases, \(confirmed) referrals)") }
+            let referred = confirmations.reduce(0) { $0 + $1.confirmed }
+            if opened == records && referred == expectedReferrals {
+                await pool.shutdown()
+                let lastConfirmed = Dictionary(uniqueKeysWithValues: confirmations.map { ($0.caseId, $0.lastConfirmedAt) })
+                return cases.compactMap { opened in
+                    lastConfirmed[opened.caseId].map { referred in
+                        (reference: opened.smsReference, opened: opened.openedAt.timeIntervalSince1970, referred: referred.timeIntervalSince1970)
+                    }
+                }
+            }
+            if Date().timeIntervalSince(start) > 600 {
+                await pool.shutdown()
+                throw ValidationError("the cluster did not finish within 10 minutes (\(opened) cases, \(referred) referrals)")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let rows = try await pool.withConnection { connection in
-            try connection.query("""
-                SELECT c.sms_reference, extract(epoch FROM c.opened_at)::float8 AS opened,
-                       max(extract(epoch FROM o.published_at))::float8 AS referred
-                FROM intake.cases c JOIN referral.referrals r ON r.case_id = c.id
-                JOIN referral.outbox o ON o.message_id = 'referral:' || upper(r.referral_id::text)
-                WHERE c.sms_reference LIKE $1 GROUP BY c.sms_reference, c.opened_at
-                """, [.text(pattern)]).map { row in
-                (reference: try row["sms_reference"].decode(String.self), opened: try row["opened"].decode(Double.self),
-                 referred: try row["referred"].decode(Double.self))
-            }
-        }
-        await pool.shutdown()
-        return rows
     }
 
     /// The record as the SMS system `sender` publishes it.

@@ -53,7 +53,7 @@ struct CaseCommand: AsyncParsableCommand {
             let dossiers = try await database.read { connection in
                 let found = try CaseDossierSource(connection: connection).dossiers(for: key)
                 guard !found.isEmpty else {
-                    throw OperatorFailure.notFound("no case with that \(key.noun): check it, or whether intake refused the record (intake.rejected)")
+                    throw CommandFailure(notFound: "no case with that \(key.noun): check it, or whether intake refused the record (intake.rejected)")
                 }
                 return found
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceKit
 import WorkingCalendar
 
 /// The working calendar the figures are counted in: the services' holiday file, or the defaults.
@@ -8,7 +9,7 @@ struct CalendarOptions: ParsableArguments {
     var calendarFile: String?
 
     func calendar() throws -> WorkingCalendar {
-        guard let path = calendarFile ?? ProcessInfo.processInfo.environment["WORKING_CALENDAR_FILE"] else { return WorkingCalendar() }
+        guard let path = calendarFile ?? EnvironmentReader().string("WORKING_CALENDAR_FILE") else { return WorkingCalendar() }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationError("cannot read the calendar file \(path): check the path and its permissions")
         }

@@ -18,7 +18,7 @@ struct OperatorDatabaseOptions: ParsableArguments {
             return result
         } catch {
             await pool.shutdown()
-            throw OperatorFailure.exit(for: error)
+            throw CommandFailure.exit(for: error)
         }
     }
 

@@ -15,14 +15,14 @@ struct DashboardAccessToken: @unchecked Sendable {
     init(_ secret: String) { digest = SHA256.hash(data: Data(secret.utf8)) }
 
     /// Reads the token from the first line of a file (surrounding blanks ignored).
-    static func read(file path: String) throws(DashboardFailure) -> DashboardAccessToken {
+    static func read(file path: String) throws(CommandFailure) -> DashboardAccessToken {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .configuration("cannot read the token file \(path): check the path and that this user may read it")
+            throw CommandFailure(configuration: "cannot read the token file \(path): check the path and that this user may read it")
         }
         let secret = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first
             .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard secret.count >= minimumLength else {
-            throw .configuration("the token file \(path) must hold a token of at least \(minimumLength) characters on its first line (e.g. openssl rand -hex 24)")
+            throw CommandFailure(configuration: "the token file \(path) must hold a token of at least \(minimumLength) characters on its first line (e.g. openssl rand -hex 24)")
         }
         return DashboardAccessToken(secret)
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOSSL
 import Postgres
+import ServiceKit
 
 /// `reintegrationctl dashboard`: a read-only live view for the working group.
 ///
@@ -72,7 +73,7 @@ struct DashboardCommand: AsyncParsableCommand {
             _ = try await source.summary()
         } catch {
             await pool.shutdown()
-            throw OperatorFailure.exit(for: Self.explained(error))
+            throw CommandFailure.exit(for: Self.explained(error))
         }
         let server = DashboardServer(
             address: address, token: token, tls: tls, source: source, windowDays: windowDays, refreshMilliseconds: 2_000, logger: logger)
@@ -87,10 +88,10 @@ struct DashboardCommand: AsyncParsableCommand {
 
     /// The address, token and TLS configuration, or exit 78 saying which is wrong.
     private func settings() throws -> (DashboardListenAddress, DashboardAccessToken, TLSConfiguration?) {
-        do throws(DashboardFailure) {
-            guard let address = DashboardListenAddress(listen) else { throw .usage("--listen must be HOST:PORT") }
-            guard let path = tokenFile ?? ProcessInfo.processInfo.environment["DASHBOARD_TOKEN_FILE"] else {
-                throw .configuration("give --token-file (or set DASHBOARD_TOKEN_FILE): a file of mode 600 whose first line is the access token")
+        do throws(CommandFailure) {
+            guard let address = DashboardListenAddress(listen) else { throw CommandFailure(usage: "--listen must be HOST:PORT") }
+            guard let path = tokenFile ?? EnvironmentReader().string("DASHBOARD_TOKEN_FILE") else {
+                throw CommandFailure(configuration: "give --token-file (or set DASHBOARD_TOKEN_FILE): a file of mode 600 whose first line is the access token")
             }
             let token = try DashboardAccessToken.read(file: path)
             var tls: TLSConfiguration?
@@ -98,20 +99,20 @@ struct DashboardCommand: AsyncParsableCommand {
                 tls = try DashboardServer.tlsConfiguration(certificateFile: tlsCertificate, keyFile: tlsKey)
             }
             if tls == nil, !address.isLoopback {
-                throw .configuration(
+                throw CommandFailure(configuration: 
                     "--listen \(address) is reachable from other machines: give --tls-certificate and --tls-key so the token and the figures travel encrypted, or listen on 127.0.0.1")
             }
             return (address, token, tls)
         } catch {
-            throw error.exit
+            throw CommandFailure.exit(for: error)
         }
     }
 
     /// A role without the grants reads as "cannot read every schema"; say what this command needs.
     private static func explained(_ error: any Error) -> any Error {
         if let error = error as? PostgresError, error.sqlState == "42501" {
-            return OperatorFailure.unavailable(
-                "the database role may not read the referral service's reporting views: use the reporting role (REPORTING_DATABASE_URL in .local/credentials.env)")
+            return CommandFailure(
+                unavailable: "the database role may not read the referral service's reporting views: use the reporting role (REPORTING_DATABASE_URL in .local/credentials.env)")
         }
         return error
     }

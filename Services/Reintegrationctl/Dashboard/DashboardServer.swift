@@ -31,7 +31,7 @@ struct DashboardServer {
                 let view = DashboardView(try await source.summary(), language: language)
                 return DashboardResponses.html(.ok, DashboardPage.render(view, windowDays: windowDays, refreshMilliseconds: refreshMilliseconds))
             } catch {
-                logger.error("could not read the figures", metadata: ["error": "\(OperatorFailure.from(error))"])
+                logger.error("could not read the figures", metadata: ["error": "\(CommandFailure.explained(error).map(String.init(describing:)) ?? String(describing: error))"])
                 return DashboardResponses.html(.serviceUnavailable, DashboardPage.unavailable(language))
             }
         }
@@ -47,7 +47,7 @@ struct DashboardServer {
                 let data = try encoder.encode(Document(summary: summary, view: DashboardView(summary, language: Self.language(of: request))))
                 return DashboardResponses.json(.ok, String(decoding: data, as: UTF8.self))
             } catch {
-                logger.error("could not read the figures", metadata: ["error": "\(OperatorFailure.from(error))"])
+                logger.error("could not read the figures", metadata: ["error": "\(CommandFailure.explained(error).map(String.init(describing:)) ?? String(describing: error))"])
                 return DashboardResponses.json(.serviceUnavailable, #"{"error":"the figures cannot be read now"}"#)
             }
         }
@@ -72,18 +72,18 @@ struct DashboardServer {
     }
 
     /// A server configuration for the PEM certificate chain and key files, TLS 1.2 and later.
-    static func tlsConfiguration(certificateFile: String, keyFile: String) throws(DashboardFailure) -> TLSConfiguration {
+    static func tlsConfiguration(certificateFile: String, keyFile: String) throws(CommandFailure) -> TLSConfiguration {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { NIOSSLCertificateSource.certificate($0) }
-            guard !chain.isEmpty else { throw DashboardFailure.configuration("\(certificateFile) holds no PEM certificate") }
+            guard !chain.isEmpty else { throw CommandFailure(configuration: "\(certificateFile) holds no PEM certificate") }
             let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
             var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             configuration.minimumTLSVersion = .tlsv12
             return configuration
-        } catch let failure as DashboardFailure {
+        } catch let failure as CommandFailure {
             throw failure
         } catch {
-            throw .configuration("cannot use the certificate \(certificateFile) and key \(keyFile) (PEM files, the key without a passphrase): \(error)")
+            throw CommandFailure(configuration: "cannot use the certificate \(certificateFile) and key \(keyFile) (PEM files, the key without a passphrase): \(error)")
         }
     }
 }

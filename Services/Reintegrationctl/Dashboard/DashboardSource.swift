@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import ReferralOperations
 import WorkingCalendar
 
 /// Reads the summary through the referral service's read views, one snapshot per read,
@@ -35,10 +36,11 @@ actor DashboardSource {
             // now() is the transaction's start, so every part is counted at the snapshot's moment.
             let asOf: Date = try connection.query("SELECT now() AS now")[0]["now"].decode()
             let since = asOf.addingTimeInterval(-Double(windowDays) * 86_400)
+            let views = ReferralReadViews()
             return DashboardSummary(
-                open: try ReferralRecordSource.open(agency: nil, on: connection),
-                completed: try ReferralRecordSource.completed(since: since, on: connection),
-                pendingExtensions: try PendingExtension.all(on: connection),
+                open: try views.open(agency: nil, on: connection),
+                completed: try views.completed(since: since, on: connection),
+                pendingExtensions: try views.pendingExtensions(on: connection).map(PendingExtension.init),
                 asOf: asOf, windowDays: windowDays, calendar: calendar)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ReferralOperations
 import WorkingCalendar
 
 /// What the live view shows at one moment: per agency the open, overdue and on-time

@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+import ReferralOperations
 
 /// An agency's request for more time that the secretariat has not decided yet.
 struct PendingExtension: Sendable, Equatable, Encodable {
@@ -14,19 +14,15 @@ struct PendingExtension: Sendable, Equatable, Encodable {
     var currentDueBy: Date
     var requestedAt: Date
     var note: String
+}
 
-    /// Reads the pending requests through the referral service's `pending_extensions_v1`,
-    /// the oldest request first.
-    static func all(on connection: PostgresConnection) throws -> [PendingExtension] {
-        try connection.query("""
-            SELECT request_id, agency, referral_id, case_id, requested_due_by::text AS requested_due_by, due_by, requested_at, note
-            FROM referral.pending_extensions_v1 ORDER BY requested_at, request_id
-            """).map { row in
-            PendingExtension(
-                requestId: try row["request_id"].decode(), agency: try row["agency"].decode(),
-                referralId: OperatorTime.identifier(try row["referral_id"].decode()), caseId: OperatorTime.identifier(try row["case_id"].decode()),
-                requestedDueBy: try row["requested_due_by"].decode(), currentDueBy: try row["due_by"].decode(),
-                requestedAt: try row["requested_at"].decode(), note: try row["note"].decode())
-        }
+extension PendingExtension {
+    /// The request as the dashboard shows it: identifiers in lowercase, as the database
+    /// and the agencies' messages write them.
+    init(_ request: PendingExtensionRequest) {
+        self.init(
+            requestId: Int(request.requestId), agency: request.agency, referralId: OperatorTime.identifier(request.referralId),
+            caseId: OperatorTime.identifier(request.caseId), requestedDueBy: request.requestedDueBy, currentDueBy: request.dueBy,
+            requestedAt: request.requestedAt, note: request.note)
     }
 }

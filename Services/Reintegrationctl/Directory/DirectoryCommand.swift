@@ -4,6 +4,7 @@ import Logging
 import NotificationDomain
 import NotificationOperations
 import Postgres
+import ServiceKit
 
 /// `reintegrationctl directory …`: the people the notification service alerts.
 ///
@@ -40,14 +41,8 @@ struct DirectoryCommand: AsyncParsableCommand {
                 return result
             } catch {
                 await pool.shutdown()
-                switch Failure.from(error) {
-                case let failure as Failure:
-                    // ArgumentParser exits 1 for any other error: say why, exit with the documented code.
-                    FileHandle.standardError.write(Data("error: \(failure.description)\n".utf8))
-                    throw ExitCode(failure.code)
-                case let other:
-                    throw other
-                }
+                // ArgumentParser exits 1 for any other error: say why, exit with the documented code.
+                throw CommandFailure.exit(for: DirectoryCommand.failure(for: error))
             }
         }
     }
@@ -69,18 +64,17 @@ struct DirectoryCommand: AsyncParsableCommand {
         @Option(help: "Webhook HMAC secret, at least 16 bytes (default: $DIRECTORY_WEBHOOK_SECRET, keeping it out of shell history).")
         var webhookSecret: String?
 
-        var secret: String? { webhookSecret ?? ProcessInfo.processInfo.environment["DIRECTORY_WEBHOOK_SECRET"] }
+        var secret: String? { webhookSecret ?? EnvironmentReader().string("DIRECTORY_WEBHOOK_SECRET") }
 
         static func role(_ text: String) throws -> RecipientRole {
             guard let role = RecipientRole(rawValue: text) else {
-                throw Failure(
-                    description: "role must be one of \(RecipientRole.allCases.map(\.rawValue).joined(separator: ", "))", code: 65)
+                throw CommandFailure(data: "role must be one of \(RecipientRole.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return role
         }
 
         static func language(_ text: String) throws -> AlertLanguage {
-            guard let language = AlertLanguage(rawValue: text) else { throw Failure(description: "language must be az or en", code: 65) }
+            guard let language = AlertLanguage(rawValue: text) else { throw CommandFailure(data: "language must be az or en") }
             return language
         }
     }
@@ -123,7 +117,7 @@ struct DirectoryCommand: AsyncParsableCommand {
             let (clearAgencies, removeWebhook, activate) = (clearAgencies, removeWebhook, activate)
             let key = person
             try await database.withDirectory { directory in
-                guard var person = try directory.find(key) else { throw Failure.notFound }
+                guard var person = try directory.find(key) else { throw DirectoryCommand.notFound }
                 if let name { person.name = name }
                 if let role { person.role = try EntryOptions.role(role) }
                 if clearAgencies { person.agencies = [] }
@@ -151,7 +145,7 @@ struct DirectoryCommand: AsyncParsableCommand {
         func run() async throws {
             let key = person
             try await database.withDirectory { directory in
-                guard let person = try directory.find(key) else { throw Failure.notFound }
+                guard let person = try directory.find(key) else { throw DirectoryCommand.notFound }
                 try directory.deactivate(id: person.id)
             }
             print("deactivated")
@@ -177,30 +171,24 @@ struct DirectoryCommand: AsyncParsableCommand {
         }
     }
 
-    /// A refusal with its exit code. Messages name fields and rules, never values.
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-        var code: Int32
+    /// The person named is not in the directory.
+    static let notFound = CommandFailure(notFound: "no person with that id or email")
 
-        static let notFound = Failure(description: "no person with that id or email", code: 66)
-
-        /// Maps database errors to a clear message and exit code.
-        static func from(_ error: any Error) -> any Error {
-            if error is Failure || error is ValidationError { return error }
-            if let error = error as? DirectoryEntryError { return Failure(description: error.description, code: 65) }
-            guard let error = error as? PostgresError else { return error }
-            switch error.sqlState {
-            case "42P01", "3F000":
-                return Failure(description: "the database has no notification directory yet: start the notification service once so its migrations run", code: 69)
-            case "23505":
-                return Failure(description: "a person with that email is already in the directory", code: 65)
-            case "42501":
-                return Failure(description: "the database role may not change the notification directory", code: 69)
-            default:
-                return error.kind == .connection
-                    ? Failure(description: "the database cannot be reached: \(error)", code: 69)
-                    : error
-            }
+    /// A directory or database error as a failure that says what to do. Messages name
+    /// fields and rules, never values.
+    static func failure(for error: any Error) -> any Error {
+        if error is CommandFailure || error is ValidationError { return error }
+        if let error = error as? DirectoryEntryError { return CommandFailure(data: error.description) }
+        guard let error = error as? PostgresError else { return error }
+        switch error.sqlState {
+        case "42P01", "3F000":
+            return CommandFailure(unavailable: "the database has no notification directory yet: start the notification service once so its migrations run")
+        case "23505":
+            return CommandFailure(data: "a person with that email is already in the directory")
+        case "42501":
+            return CommandFailure(unavailable: "the database role may not change the notification directory")
+        default:
+            return error.kind == .connection ? CommandFailure(unavailable: "the database cannot be reached: \(error)") : error
         }
     }
 }

@@ -130,8 +130,8 @@ struct DrillCommand: AsyncParsableCommand {
             return failures
         }
         if !failures.isEmpty {
-            for failure in failures { FileHandle.standardError.write(Data("error: \(failure)\n".utf8)) }
-            throw ExitCode(69)
+            for failure in failures.dropLast() { FileHandle.standardError.write(Data("error: \(failure)\n".utf8)) }
+            throw CommandFailure.exit(for: CommandFailure(unavailable: failures[failures.count - 1]))
         }
         try await reconcile(ledger: ledger.snapshot, router: router, database: database, since: started, logger: logger)
     }
@@ -178,7 +178,7 @@ struct DrillCommand: AsyncParsableCommand {
     }
 
     private func reconcile(ledger: DrillLedger.Entries, router: Router, database: PostgresConfiguration, since started: Date, logger: Logger) async throws {
-        guard let prefix = Self.prefix(of: ledger) else { throw ExitCode(69) }
+        guard let prefix = Self.prefix(of: ledger) else { throw ExitCode(CommandFailure.Kind.unavailable.exitCode) }
         let pool = PostgresPool(configuration: database, size: 1, logger: logger)
         let stored: DrillReconciliation.Stored
         do {
@@ -189,14 +189,13 @@ struct DrillCommand: AsyncParsableCommand {
             await pool.shutdown()
         } catch {
             await pool.shutdown()
-            FileHandle.standardError.write(Data("error: the database cannot be read: \(error)\n".utf8))
-            throw ExitCode(69)
+            throw CommandFailure.exit(for: CommandFailure(unavailable: "the database cannot be read: \(error)"))
         }
         let result = DrillReconciliation(
             ledger: ledger, stored: stored, router: router, events: DrillEvents.read(events), mail: DrillMailbox.messageIdCounts(in: mailDir))
         for check in result.checks { SimulationProgress.emit(check.line) }
         SimulationProgress.emit(
             "drill: \(ledger.records.count) records, lost \(result.lost), duplicated effects \(result.duplicatedEffects), max recovery \(String(format: "%.1f", result.maxRecovery)) s")
-        if result.checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        if result.checks.contains(where: { !$0.passed }) { throw ExitCode(CommandFailure.Kind.failed.exitCode) }
     }
 }

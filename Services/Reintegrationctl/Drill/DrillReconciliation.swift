@@ -1,7 +1,11 @@
 import Contract
+import EscalationOperations
 import Foundation
+import IntakeOperations
+import NotificationOperations
 import Postgres
 import ReferralDomain
+import ReferralOperations
 
 /// Reconciles a drill's ledger with the database and the mailbox: one line per check,
 /// and the figures of the drill's last line.
@@ -14,7 +18,7 @@ struct DrillReconciliation {
         var line: String { "check \(name): \(passed ? "ok" : "FAILED") (\(detail))" }
     }
 
-    /// What the database holds for the drill's records (`sms_reference LIKE prefix%`).
+    /// What the services hold for the drill's records (those whose SMS reference starts with the prefix).
     struct Stored: Sendable {
         /// SMS reference → case ids.
         var cases: [String: [String]] = [:]
@@ -42,58 +46,49 @@ struct DrillReconciliation {
     var duplicatedEffects = 0
     var maxRecovery: Double = 0
 
-    static let drillReferrals = """
-        SELECT r.referral_id FROM referral.referrals r JOIN intake.cases c ON c.id = r.case_id WHERE c.sms_reference LIKE $1
-        """
+    /// The drill's cases and referrals, each read from its owner and joined here by id.
+    private struct DrillCases {
+        var cases: [IntakeCaseReference]
+        var referrals: [CaseReferral]
 
+        init(prefix: String, on connection: PostgresConnection) throws {
+            cases = try IntakeCaseRegister().cases(referencePrefix: prefix, on: connection)
+            referrals = try ReferralCaseRecords().referrals(caseIds: cases.map(\.caseId), on: connection)
+        }
+
+        var referralIds: [UUID] { referrals.map(\.referralId) }
+    }
+
+    /// What the four services hold for the drill's records, a handful of statements however
+    /// many records ran: each owner is asked once, with the ids as one array parameter.
     static func read(prefix: String, since start: Date, on connection: PostgresConnection) throws -> Stored {
-        let pattern = PostgresValue.text(prefix + "%")
         var stored = Stored()
-        for row in try connection.query("SELECT sms_reference, id::text AS id FROM intake.cases WHERE sms_reference LIKE $1", [pattern]) {
-            stored.cases[try row["sms_reference"].decode(), default: []].append(try row["id"].decode())
+        let drill = try DrillCases(prefix: prefix, on: connection)
+        var recordOfCase: [UUID: String] = [:]
+        for opened in drill.cases {
+            stored.cases[opened.smsReference, default: []].append(OperatorTime.identifier(opened.caseId))
+            recordOfCase[opened.caseId] = opened.smsReference
         }
-        for row in try connection.query("SELECT DISTINCT sms_reference FROM intake.refusals WHERE sms_reference LIKE $1", [pattern]) {
-            stored.refused.insert(try row["sms_reference"].decode())
+        stored.refused = try IntakeCaseRegister().refusedReferences(referencePrefix: prefix, on: connection)
+        let referralRecords = ReferralCaseRecords()
+        for (caseId, event) in try referralRecords.caseEvents(caseIds: drill.cases.map(\.caseId), on: connection) {
+            stored.caseEvents[OperatorTime.identifier(caseId)] = event
         }
-        for row in try connection.query("""
-            SELECT rc.case_id::text AS id, rc.case_event::text AS event FROM referral.cases rc
-            JOIN intake.cases c ON c.id = rc.case_id WHERE c.sms_reference LIKE $1
-            """, [pattern]) {
-            stored.caseEvents[try row["id"].decode()] = Array(try row["event"].decode(String.self).utf8)
+        for issued in drill.referrals {
+            let referralId = OperatorTime.identifier(issued.referralId)
+            stored.referralsByCase[OperatorTime.identifier(issued.caseId), default: []].append((referralId, issued.agency))
+            stored.recordOfReferral[referralId] = recordOfCase[issued.caseId]
         }
-        for row in try connection.query("""
-            SELECT r.referral_id::text AS referral, r.case_id::text AS case_id, r.agency, c.sms_reference
-            FROM referral.referrals r JOIN intake.cases c ON c.id = r.case_id WHERE c.sms_reference LIKE $1
-            """, [pattern]) {
-            let referral: String = try row["referral"].decode()
-            stored.referralsByCase[try row["case_id"].decode(), default: []].append((referral, try row["agency"].decode()))
-            stored.recordOfReferral[referral] = try row["sms_reference"].decode()
+        for change in try referralRecords.statusChanges(referralIds: drill.referralIds, on: connection) {
+            if let messageId = change.messageId { stored.appliedAnswers[messageId, default: 0] += 1 }
+            stored.appliedStatuses[OperatorTime.identifier(change.referralId), default: []].insert(change.toStatus)
         }
-        for row in try connection.query("""
-            SELECT message_id, count(*) AS rows FROM referral.status_history
-            WHERE message_id IS NOT NULL AND referral_id IN (\(drillReferrals)) GROUP BY message_id
-            """, [pattern]) {
-            stored.appliedAnswers[try row["message_id"].decode()] = Int(try row["rows"].decode(Int64.self))
-        }
-        for row in try connection.query(
-            "SELECT message_id, reason FROM referral.refusals WHERE message_id IS NOT NULL AND refused_at >= $1", [.timestamp(start)]) {
-            stored.refusedAnswers[try row["message_id"].decode()] = try row["reason"].decode()
-        }
-        for row in try connection.query(
-            "SELECT referral_id::text AS referral, to_status FROM referral.status_history WHERE referral_id IN (\(drillReferrals))", [pattern]) {
-            stored.appliedStatuses[try row["referral"].decode(), default: []].insert(try row["to_status"].decode())
-        }
-        let steps = try connection.query("""
-            SELECT count(*) AS fired, count(*) - count(DISTINCT (referral_id, step)) AS twice FROM escalation.escalation_events
-            WHERE referral_id IN (\(drillReferrals))
-            """, [pattern])[0]
-        stored.stepsFired = Int(try steps["fired"].decode(Int64.self))
-        stored.stepsFiredTwice = Int(try steps["twice"].decode(Int64.self))
-        for row in try connection.query("""
-            SELECT d.id::text AS id, d.channel FROM notification.deliveries d JOIN notification.requests q USING (delivery_key)
-            WHERE d.status = 'sent' AND q.referral_id IN (\(drillReferrals))
-            """, [pattern]) {
-            if try row["channel"].decode(String.self) == "email" { stored.sentEmails.append(try row["id"].decode()) } else { stored.sentWebhooks += 1 }
+        stored.refusedAnswers = try referralRecords.refusedUpdates(since: start, on: connection)
+        let steps = try EscalationRecords().firedCount(referralIds: drill.referralIds, on: connection)
+        stored.stepsFired = steps.fired
+        stored.stepsFiredTwice = steps.firedTwice
+        for delivery in try DeliveryRecords().sent(referralIds: drill.referralIds, on: connection) {
+            if delivery.channel == "email" { stored.sentEmails.append(OperatorTime.identifier(delivery.id)) } else { stored.sentWebhooks += 1 }
         }
         return stored
     }
@@ -101,20 +96,12 @@ struct DrillReconciliation {
     /// What still moves: valid records without a case, referrals not yet at their agency,
     /// ladder steps due and not fired, deliveries not yet sent. The drill waits for zero.
     static func inFlight(prefix: String, ledger: DrillLedger.Entries, on connection: PostgresConnection) throws -> Int {
-        let pattern = PostgresValue.text(prefix + "%")
-        let unreceived = try connection.query("SELECT referral_id::text AS referral FROM (\(drillReferrals)) r", [pattern])
-            .filter { ledger.firstReceipts[(try? $0["referral"].decode(String.self)) ?? ""] == nil }.count
-        let row = try connection.query("""
-            SELECT (SELECT count(*) FROM intake.cases WHERE sms_reference LIKE $1) AS cases,
-                   (SELECT count(*) FROM escalation.ladder_steps WHERE state = 'pending' AND moment <= now()
-                       AND referral_id IN (\(drillReferrals))) AS due_steps,
-                   (SELECT count(*) FROM notification.deliveries d JOIN notification.requests q USING (delivery_key)
-                       WHERE d.status = 'pending' AND d.due_at <= now() AND q.referral_id IN (\(drillReferrals))) AS due_deliveries
-            """, [pattern])[0]
+        let drill = try DrillCases(prefix: prefix, on: connection)
+        let unreceived = drill.referrals.filter { ledger.firstReceipts[OperatorTime.identifier($0.referralId)] == nil }.count
         let valid = ledger.records.values.filter(\.valid).count
-        let cases = Int(try row["cases"].decode(Int64.self))
-        return max(0, valid - cases) + unreceived
-            + Int(try row["due_steps"].decode(Int64.self)) + Int(try row["due_deliveries"].decode(Int64.self))
+        return max(0, valid - drill.cases.count) + unreceived
+            + (try EscalationRecords().dueStepCount(referralIds: drill.referralIds, on: connection))
+            + (try DeliveryRecords().dueCount(referralIds: drill.referralIds, on: connection))
     }
 
     init(ledger: DrillLedger.Entries, stored: Stored, router: Router, events: DrillEvents, mail: [String: Int]) {

@@ -38,14 +38,13 @@ struct ReferralCommand: AsyncParsableCommand {
 
         /// A decision's refusal as its documented exit code; database problems as the other commands report them.
         private static func failure(for error: any Error) -> any Error {
-            guard let decision = error as? ExtensionDecisionError else { return OperatorFailure.exit(for: error) }
-            let code: Int32 = switch decision {
-            case .notFound: 66
-            case .alreadyDecided: 73
-            case .referralClosed, .dateNotLater, .invalidDecision: 65
+            guard let decision = error as? ExtensionDecisionError else { return CommandFailure.exit(for: error) }
+            let kind: CommandFailure.Kind = switch decision {
+            case .notFound: .notFound
+            case .alreadyDecided: .cannotCreate
+            case .referralClosed, .dateNotLater, .invalidDecision: .data
             }
-            FileHandle.standardError.write(Data("error: \(decision.description)\n".utf8))
-            return ExitCode(code)
+            return CommandFailure.exit(for: CommandFailure(kind, decision.description))
         }
     }
 }

@@ -2,6 +2,7 @@ import AMQP
 import ArgumentParser
 import Contract
 import Foundation
+import ServiceKit
 
 /// `reintegrationctl rejected …`: inspect and replay the messages the cluster refused, in
 /// the `intake.rejected.*` queues and `agency.updates.rejected`, and move v1's single
@@ -75,7 +76,7 @@ struct RejectedCommand: AsyncParsableCommand {
         /// The URL to connect with: the option's with the file's password, else the environment's.
         func url() throws(CommandFailure) -> String {
             let given = try CommandLineURL.checked(amqpURL, option: "--amqp-url", passwordFile: passwordFile, passwordFileOption: "--password-file")
-            guard let url = given ?? ProcessInfo.processInfo.environment["OPERATOR_AMQP_URL"], !url.isEmpty else {
+            guard let url = given ?? EnvironmentReader().string("OPERATOR_AMQP_URL"), !url.isEmpty else {
                 throw CommandFailure(usage: "give --amqp-url (or set OPERATOR_AMQP_URL): an operator account's amqp:// URL")
             }
             return url

@@ -42,7 +42,7 @@ extension RejectedCommand {
                     let deliveries: [Delivery]
                     do {
                         deliveries = try await reader.read(limit: batch, idle: options.idle)
-                    } catch let failure as CommandFailure where failure.code == 66 {
+                    } catch let failure as CommandFailure where failure.kind == .notFound {
                         await reader.close()
                         print("nothing to move: \(QueueName.intakeRejectedV1) does not exist on this vhost")
                         return
@@ -57,7 +57,7 @@ extension RejectedCommand {
                         outcomes = try await reader.connection.publish(copies)
                     } catch {
                         await reader.close()
-                        throw BrokerFailure.describe(error, doing: "publishing to \(ExchangeName.intakeRejected)")
+                        throw CommandFailure.broker(error, doing: "publishing to \(ExchangeName.intakeRejected)")
                     }
                     for (delivery, (copy, outcome)) in zip(deliveries, zip(copies, outcomes)) where outcome == .confirmed {
                         delivery.ack()

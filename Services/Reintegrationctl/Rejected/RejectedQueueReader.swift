@@ -33,7 +33,7 @@ final class RejectedQueueReader: Sendable {
             return RejectedQueueReader(
                 connection: try await AMQPConnection.connect(configuration, logger: quietLogger), queue: queue, user: configuration.user)
         } catch {
-            throw BrokerFailure.describe(error, doing: "connecting to the broker")
+            throw CommandFailure.broker(error, doing: "connecting to the broker")
         }
     }
 
@@ -51,7 +51,7 @@ final class RejectedQueueReader: Sendable {
         do {
             consumer = try await connection.consume(queue: queue, prefetch: limit)
         } catch {
-            throw BrokerFailure.describe(error, doing: "reading \(queue)")
+            throw CommandFailure.broker(error, doing: "reading \(queue)")
         }
         struct Progress {
             var received: [Delivery] = []
@@ -80,7 +80,7 @@ final class RejectedQueueReader: Sendable {
             let (done, quiet, failure) = progress.withLock { state in
                 (state.done, ContinuousClock.now - state.lastArrival >= idle, state.failure)
             }
-            if let failure { throw BrokerFailure.describe(failure, doing: "reading \(queue)") }
+            if let failure { throw CommandFailure.broker(failure, doing: "reading \(queue)") }
             if done || quiet { break }
             try? await Task.sleep(for: .milliseconds(50))
         }

@@ -53,7 +53,7 @@ extension RejectedCommand {
                         do {
                             outcomes = try await Self.publish(message, agency: agency?.configuration, operator: reader.connection)
                         } catch {
-                            throw BrokerFailure.describe(error, doing: "publishing the replay")
+                            throw CommandFailure.broker(error, doing: "publishing the replay")
                         }
                         guard outcomes == [.confirmed] else {
                             throw CommandFailure(temporary: "the broker did not take the replay (\(outcomes.map(\.description).joined(separator: ", "))); the message stays in \(queue.queueName)")
@@ -70,12 +70,11 @@ extension RejectedCommand {
                     } catch {
                         // Unacknowledged: closing returns the message to the rejected queue.
                         await reader.close()
-                        let failure = BrokerFailure.describe(error, doing: "replaying")
+                        let failure = CommandFailure.broker(error, doing: "replaying")
                         // Refused (77), bad data (65) or a missing exchange (66) will not pass on a retry.
-                        let code = [65, 66, 75, 77].contains(failure.code) ? failure.code : 75
+                        let kind: CommandFailure.Kind = [.data, .notFound, .temporary, .permission].contains(failure.kind) ? failure.kind : .temporary
                         let stays = "; the message stays in \(queue.queueName)"
-                        throw CommandFailure(
-                            description: failure.description.hasSuffix(stays) ? failure.description : failure.description + stays, code: code)
+                        throw CommandFailure(kind, failure.description.hasSuffix(stays) ? failure.description : failure.description + stays)
                     }
                 }
             }

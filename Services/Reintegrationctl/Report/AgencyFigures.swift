@@ -1,4 +1,5 @@
 import Foundation
+import ReferralOperations
 import WorkingCalendar
 
 /// One agency's figures for a report period (or the totals over all agencies).

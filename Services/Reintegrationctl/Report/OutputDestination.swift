@@ -10,8 +10,7 @@ enum OutputDestination {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw OperatorFailure.exit(for: OperatorFailure.cannotWrite(
-                "cannot write \(path): check that its directory exists and is writable"))
+            throw CommandFailure.exit(for: CommandFailure(cannotWrite: "cannot write \(path): check that its directory exists and is writable"))
         }
     }
 }

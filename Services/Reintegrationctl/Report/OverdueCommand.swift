@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReferralOperations
 
 /// `reintegrationctl overdue`: open referrals past a deadline now, grouped by agency.
 ///
@@ -31,7 +32,7 @@ struct OverdueCommand: AsyncParsableCommand {
         let calendar = try calendarOptions.calendar()
         let agency = agency?.lowercased()
         let (records, asOf) = try await database.read { connection in
-            (try ReferralRecordSource.open(agency: agency, on: connection), Date())
+            (try ReferralReadViews().open(agency: agency, on: connection), Date())
         }
         let list = OverdueList(records: records, asOf: asOf, calendar: calendar)
         if json {

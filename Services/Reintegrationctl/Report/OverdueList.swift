@@ -1,5 +1,6 @@
 import Foundation
 import ReferralDomain
+import ReferralOperations
 import WorkingCalendar
 
 /// The open referrals past a deadline at one moment, grouped by agency.

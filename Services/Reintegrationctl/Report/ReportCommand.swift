@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReferralOperations
 import WorkingCalendar
 
 /// `reintegrationctl report`: the working group's figures per agency for a period.
@@ -54,7 +55,7 @@ struct ReportCommand: AsyncParsableCommand {
         let since = Date(timeIntervalSince1970: Double(period.from.advanced(by: -1).ordinal) * 86_400)
         let until = Date(timeIntervalSince1970: Double(period.to.advanced(by: 2).ordinal) * 86_400)
         let (records, asOf) = try await database.read { connection in
-            (try ReferralRecordSource.issued(from: since, until: until, agency: nil, on: connection), Date())
+            (try ReferralReadViews().issued(from: since, until: until, agency: nil, on: connection), Date())
         }
         let report = WorkingGroupReport(records: records, period: period, asOf: asOf, calendar: calendar)
         let text = switch format {

@@ -1,4 +1,5 @@
 import Foundation
+import ReferralOperations
 import WorkingCalendar
 
 /// The working group's figures for a period, per agency: computed from referral records

@@ -3,6 +3,7 @@ import ArgumentParser
 import Contract
 import Foundation
 import Logging
+import ServiceKit
 
 /// `reintegrationctl simulate`: plays SMS systems and agencies against a running cluster
 /// with synthetic people, for demos and drills. Never point it at production: every record
@@ -64,7 +65,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         let file = LocalCredentials.read(credentialsFile)
         let givenSMS = try await CommandFailure.reporting { try CommandLineURL.checked(smsURL, option: "--sms-url") }
-        guard let smsURL = givenSMS ?? ProcessInfo.processInfo.environment["SIMULATE_SMS_AMQP_URL"] ?? file["SMS_LOCAL_AMQP_URL"] else {
+        guard let smsURL = givenSMS ?? EnvironmentReader().string("SIMULATE_SMS_AMQP_URL") ?? file["SMS_LOCAL_AMQP_URL"] else {
             throw ValidationError("give --sms-url (or SIMULATE_SMS_AMQP_URL, or run from a checkout whose local stack is up)")
         }
         let agencyURLs = noAgencies ? [] : file.filter { $0.key.hasPrefix("AGENCY_") && $0.key.hasSuffix("_AMQP_URL") }
@@ -98,8 +99,7 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             sms = try await SimulatedSMSSystem.connect(url: smsURL, counters: counters, logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("error: the SMS account cannot connect: \(error)\n".utf8))
-            throw ExitCode(69)
+            throw CommandFailure.exit(for: CommandFailure(unavailable: "the SMS account cannot connect: \(error)"))
         }
         let failed = await withTaskGroup(of: String?.self) { group in
             group.addTask {
@@ -135,8 +135,8 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         SimulationProgress.emit("done: " + counters.snapshot.line)
         if !failed.isEmpty {
-            for failure in failed { FileHandle.standardError.write(Data("error: \(failure)\n".utf8)) }
-            throw ExitCode(69)
+            for failure in failed.dropLast() { FileHandle.standardError.write(Data("error: \(failure)\n".utf8)) }
+            throw CommandFailure.exit(for: CommandFailure(unavailable: failed[failed.count - 1]))
         }
     }
 }

@@ -29,6 +29,21 @@ extension ClusterProcesses {
             }
         }
 
+        @Test("bench pipeline follows records through intake and referral to confirmed referral messages")
+        func pipeline() async throws {
+            try await TestCluster.with(only: ["intake", "referral"]) { _ in
+                let outcome = try await OperatorTool.run(
+                    ["bench", "pipeline", "--records", "20", "--credentials-file", "/nonexistent"],
+                    environment: [
+                        "BENCH_AMQP_URL": try TestEnvironment.amqpURL(), "BENCH_DATABASE_URL": try TestEnvironment.databaseURL(),
+                        "BENCH_SMS_AMQP_URL": try TestEnvironment.value("REINTEGRATION_TEST_SMS_LOCAL_AMQP_URL"),
+                    ])
+                #expect(outcome.status == 0, "\(outcome)")
+                #expect(outcome.standardOutput.contains("intake: "), "\(outcome)")
+                #expect(outcome.standardOutput.contains("record → referrals confirmed in agency queues: "), "\(outcome)")
+            }
+        }
+
         @Test("without a cluster to measure, bench says what to give")
         func missingTargets() async throws {
             let outcome = try await OperatorTool.run(

@@ -1,12 +1,12 @@
 import AMQP
 
-/// Turns broker errors into operator-facing failures with exit codes. Broker reply texts
-/// name queues, exchanges and users only.
-enum BrokerFailure {
-    static func describe(_ error: any Error, doing: String) -> CommandFailure {
+extension CommandFailure {
+    /// A broker error met while `doing` something, as a failure that says what to do.
+    /// Broker reply texts name queues, exchanges and users only.
+    static func broker(_ error: any Error, doing: String) -> CommandFailure {
         if let failure = error as? CommandFailure { return failure }
         guard let error = error as? AMQPError else {
-            return CommandFailure(description: "\(doing) failed: \(error)", code: 1)
+            return CommandFailure(.failed, "\(doing) failed: \(error)")
         }
         switch error {
         case .configuration(let reason):
@@ -22,7 +22,7 @@ enum BrokerFailure {
         case .connectFailed, .connectionLost, .closed, .brokerBlocked, .confirmTimedOut, .cancelled:
             return CommandFailure(unavailable: "\(doing): \(error)")
         case .brokerClosed:
-            return CommandFailure(description: "\(doing): \(error)", code: 1)
+            return CommandFailure(.failed, "\(doing): \(error)")
         }
     }
 

@@ -1,0 +1,30 @@
+import Foundation
+
+/// An agency's request for more time that the secretariat has not decided yet, as the
+/// read view `pending_extensions_v1` shows it.
+public struct PendingExtensionRequest: Sendable, Equatable {
+    public var requestId: Int64
+    public var referralId: UUID
+    public var caseId: UUID
+    public var agency: String
+    /// The local date (Asia/Baku) the agency asked for, YYYY-MM-DD.
+    public var requestedDueBy: String
+    /// The referral's deadline in force now.
+    public var dueBy: Date
+    public var requestedAt: Date
+    /// The agency's reason, for the secretariat to decide on.
+    public var note: String
+
+    public init(
+        requestId: Int64, referralId: UUID, caseId: UUID, agency: String, requestedDueBy: String, dueBy: Date, requestedAt: Date, note: String
+    ) {
+        self.requestId = requestId
+        self.referralId = referralId
+        self.caseId = caseId
+        self.agency = agency
+        self.requestedDueBy = requestedDueBy
+        self.dueBy = dueBy
+        self.requestedAt = requestedAt
+        self.note = note
+    }
+}
