@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "Contract",
-            dependencies: ["AMQP", "WorkingCalendar", "StrictJSON"],
+            dependencies: ["WorkingCalendar", "StrictJSON"],
             path: "Shared/Contract"
         ),
         // The strict JSON reader both message parsers use; no dependencies, so the fuzz
