@@ -67,7 +67,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 "Retry",
-                "WorkingCalendar",
+                "ProlepticGregorian",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -84,8 +84,14 @@ let package = Package(
             name: "StrictJSON",
             path: "Shared/StrictJSON"
         ),
+        // Day numbers on the calendar dates and timestamps are written in.
+        .target(
+            name: "ProlepticGregorian",
+            path: "Shared/ProlepticGregorian"
+        ),
         .target(
             name: "WorkingCalendar",
+            dependencies: ["ProlepticGregorian"],
             path: "Shared/WorkingCalendar"
         ),
         .target(
