@@ -134,7 +134,11 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "Services/Notification/Domain"
+            // The shipped templates are compiled in from Templates/, their one source.
+            path: "Services/Notification",
+            exclude: ["Service", "Operations"],
+            sources: ["Domain"],
+            resources: [.embedInCode("Templates")]
         ),
 
         // What the operators' tool borrows from a service: its queries and rules, owned
