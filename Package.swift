@@ -182,7 +182,7 @@ let package = Package(
         .executableTarget(
             name: "Notification",
             dependencies: [
-                "NotificationDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "Curl", "WorkingCalendar",
+                "NotificationDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "Curl", "Retry", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Notification/Service"
