@@ -67,7 +67,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 "Retry",
-                "WorkingCalendar",
+                "ProlepticGregorian",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "Contract",
-            dependencies: ["AMQP", "WorkingCalendar", "StrictJSON"],
+            dependencies: ["WorkingCalendar", "StrictJSON"],
             path: "Shared/Contract"
         ),
         // The strict JSON reader both message parsers use; no dependencies, so the fuzz
@@ -84,8 +84,14 @@ let package = Package(
             name: "StrictJSON",
             path: "Shared/StrictJSON"
         ),
+        // Day numbers on the calendar dates and timestamps are written in.
+        .target(
+            name: "ProlepticGregorian",
+            path: "Shared/ProlepticGregorian"
+        ),
         .target(
             name: "WorkingCalendar",
+            dependencies: ["ProlepticGregorian"],
             path: "Shared/WorkingCalendar"
         ),
         .target(
@@ -128,7 +134,11 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "Services/Notification/Domain"
+            // The shipped templates are compiled in from Templates/, their one source.
+            path: "Services/Notification",
+            exclude: ["Service", "Operations"],
+            sources: ["Domain"],
+            resources: [.embedInCode("Templates")]
         ),
 
         // What the operators' tool borrows from a service: its queries and rules, owned
@@ -174,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "Notification",
             dependencies: [
-                "NotificationDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "Curl", "WorkingCalendar",
+                "NotificationDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "Curl", "Retry", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Notification/Service"

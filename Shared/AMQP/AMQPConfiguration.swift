@@ -59,9 +59,11 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     public var user: String
     public var password: String
     public var tls: TLS?
-    /// Seconds between heartbeats; the connection's own thread services them even when idle.
-    public var heartbeatSeconds: Int
-    public var connectTimeoutSeconds: Int
+    /// Between heartbeats, negotiated in whole seconds (zero disables them); the
+    /// connection's own thread services them even when idle.
+    public var heartbeat: Duration
+    /// How long opening the socket may take, in whole seconds.
+    public var connectTimeout: Duration
     /// Shown in the broker's management UI, to tell connections apart.
     public var connectionName: String
     /// Kept at the library default: a tiny frame_max is a known crash trigger.
@@ -78,15 +80,15 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
 
     public init(
         host: String = "127.0.0.1", port: Int = 5672, virtualHost: String = "/", user: String, password: String,
-        tls: TLS? = nil, heartbeatSeconds: Int = 30, connectTimeoutSeconds: Int = 10, connectionName: String = "reintegration"
+        tls: TLS? = nil, heartbeat: Duration = .seconds(30), connectTimeout: Duration = .seconds(10), connectionName: String = "reintegration"
     ) {
         self.nodes = [Node(host: host, port: port)]
         self.virtualHost = virtualHost
         self.user = user
         self.password = password
         self.tls = tls
-        self.heartbeatSeconds = heartbeatSeconds
-        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.heartbeat = heartbeat
+        self.connectTimeout = connectTimeout
         self.connectionName = connectionName
     }
 

@@ -142,7 +142,7 @@ final class ConnectionLoop: @unchecked Sendable {
 
     private func run() {
         var descriptors = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: -1, events: Int16(POLLIN), revents: 0)]
-        let tickMilliseconds = Int32(max(100, min(1000, configuration.heartbeatSeconds * 250)))
+        let tickMilliseconds = Int32(max(100, min(1000, configuration.heartbeat.components.seconds * 250)))
         while true {
             let jobs = inbox.withLock { inbox -> [Job]? in
                 if inbox.jobs.isEmpty && failure != nil && state == nil {
@@ -196,7 +196,7 @@ final class ConnectionLoop: @unchecked Sendable {
         self.state = state
         try openSocket(state)
         let login = reintegration_amqp_login_plain(
-            state, configuration.virtualHost, 1, Int32(configuration.frameMax), Int32(configuration.heartbeatSeconds),
+            state, configuration.virtualHost, 1, Int32(configuration.frameMax), Int32(configuration.heartbeat.components.seconds),
             configuration.connectionName, configuration.user, configuration.password)
         if login.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION, login.reply.id == Method.connectionClose {
             // The broker says why only because the client announces authentication_failure_close.
@@ -227,7 +227,7 @@ final class ConnectionLoop: @unchecked Sendable {
             let node = nodes[(start + offset) % nodes.count]
             // Each attempt gets a new socket; setting it on the state frees the last one.
             let socket = try makeSocket(state)
-            var timeout = timeval(tv_sec: configuration.connectTimeoutSeconds, tv_usec: 0)
+            var timeout = timeval(tv_sec: Int(configuration.connectTimeout.components.seconds), tv_usec: 0)
             let status = amqp_socket_open_noblock(socket, node.host, Int32(node.port), &timeout)
             if status == AMQP_STATUS_OK.rawValue { return }
             failure = AMQPError.connectFailed(stage: "\(configuration.tls == nil ? "tcp" : "tls") \(node)", reason: Self.openFailure(status))

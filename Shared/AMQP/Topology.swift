@@ -9,19 +9,6 @@ public struct Topology: Sendable, Hashable {
         self.queues = queues
         self.bindings = bindings
     }
-
-    /// Both topologies, without repeating a declaration.
-    public func merging(_ other: Topology) -> Topology {
-        func unique<T: Hashable>(_ items: [T]) -> [T] {
-            var seen = Set<T>()
-            return items.filter { seen.insert($0).inserted }
-        }
-        return Topology(
-            exchanges: unique(exchanges + other.exchanges),
-            queues: unique(queues + other.queues),
-            bindings: unique(bindings + other.bindings)
-        )
-    }
 }
 
 public struct ExchangeDeclaration: Sendable, Hashable {

@@ -36,6 +36,8 @@ public final class MessageConsumer: Service, Sendable {
     private let handler: any MessageHandler
     private let logger: Logger
     private let settings: Settings
+    /// The pause before a failed message goes back to the queue, by its delivery.
+    private static let redeliveryPause = Backoff(initial: .milliseconds(50), maximum: .seconds(2))
     /// `messages_consumed_total` by result, made once rather than per message.
     private let consumed: [String: Counter]
 
@@ -204,8 +206,8 @@ public final class MessageConsumer: Service, Sendable {
         guard attempt >= settings.deliveryLimit else {
             logger.warning("message handling failed; it will be redelivered", metadata: metadata)
             consumed["failed"]?.increment()
-            // A short pause so a failing dependency is not hammered.
-            try? await Task.sleep(for: .milliseconds(min(2000, 50 << min(attempt, 6))))
+            // A short pause so a failing dependency is not hammered: 100 ms doubling to 2 s.
+            try? await Task.sleep(for: Self.redeliveryPause.ceiling(attempt: attempt))
             delivery.nack(requeue: true)
             return
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Postgres
+import Retry
 import ServiceLifecycle
 import Synchronization
 
@@ -28,7 +29,10 @@ public final class OutboxRelay: Service, Sendable {
         /// Claimed batches published and awaiting confirms at the same time.
         public var batchesInFlight = 3
         public var pollInterval: Duration = .seconds(1)
-        public var leaseSeconds = 15
+        /// How long a claimed row is left to its instance before another may publish it.
+        public var lease: Duration = .seconds(15)
+        /// The pause before a row the broker did not take is tried again, by its attempts.
+        public var retryBackoff = Backoff(initial: .seconds(1), maximum: .seconds(300))
         public var publishedRetention: Duration = .seconds(7 * 86_400)
         public var inboxRetention: Duration = .seconds(30 * 86_400)
         public init() {}
@@ -77,49 +81,41 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     public func run() async throws {
-        let listener = PostgresListener(configuration: listenerConfiguration, channels: [outbox.channel], logger: logger)
-        let events = listener.events()
-        let wake = wake
-        let listening = Task {
-            for await _ in events { wake.signal() }
-        }
+        let poller = NotifiedPoller(
+            channel: outbox.channel, listenerConfiguration: listenerConfiguration, signals: [wake], logger: logger)
         var lastMaintenance = ContinuousClock.now
-        await withGracefulShutdownHandler {
+        await poller.run {
             await withTaskGroup(of: Void.self) { group in
                 var inFlight = 0
-                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                await NotifiedPoller.poll(wake: wake) {
                     if inFlight >= max(settings.batchesInFlight, 1) {
                         await group.next()
                         inFlight -= 1
-                        continue
+                        return .zero
                     }
                     let rows = await claim()
                     if rows.isEmpty {
                         if inFlight > 0 {
                             await group.next()
                             inFlight -= 1
-                            continue
+                            return .zero
                         }
                         if ContinuousClock.now - lastMaintenance > .seconds(600) {
                             await prune()
                             lastMaintenance = .now
                         }
-                        await wake.wait(timeout: settings.pollInterval)
-                        continue
+                        return settings.pollInterval
                     }
                     group.addTask { await self.publishAndMark(rows) }
                     inFlight += 1
+                    return .zero
                 }
                 await group.waitForAll()
             }
-        } onGracefulShutdown: {
-            wake.signal()
         }
         // Flush what committed before the shutdown began, within a bounded time.
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline, await publishBatch() > 0 {}
-        listener.stop()
-        listening.cancel()
     }
 
     /// Publishes one batch of due messages and marks the outcome; returns how many were claimed.
@@ -135,7 +131,7 @@ public final class OutboxRelay: Service, Sendable {
     private func claim() async -> [OutboxRow] {
         let table = outbox.table
         let batchSize = settings.batchSize
-        let lease = settings.leaseSeconds
+        let lease = settings.lease / .seconds(1)
         do {
             return try await pool.withConnection { connection in
                 try connection.query("""
@@ -146,7 +142,7 @@ public final class OutboxRelay: Service, Sendable {
                         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
                     RETURNING id, exchange, routing_key, message_id, message_type, content_type, correlation_id,
                               reply_to, headers::text AS headers, body, drop_if_unroutable, attempts
-                    """, [.int(Int64(batchSize)), .int(Int64(lease))]).map(OutboxRow.init).sorted { $0.id < $1.id }
+                    """, [.int(Int64(batchSize)), .double(lease)]).map(OutboxRow.init).sorted { $0.id < $1.id }
             }
         } catch {
             logger.warning("outbox claim failed", metadata: ["error": "\(error)"])
@@ -253,7 +249,7 @@ public final class OutboxRelay: Service, Sendable {
             for (id, attempts, reason) in retryRows {
                 try connection.execute(
                     "UPDATE \(table) SET claimed_until = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
-                    [.int(id), .int(Int64(Self.retryDelay(attempts: attempts))), .text(reason)])
+                    [.int(id), .double(self.retryDelay(attempts: attempts)), .text(reason)])
             }
             // The other rows waiting for a queue that refuses wait as long: batches then go
             // to the destinations that take messages instead of being filled with doomed ones.
@@ -262,14 +258,15 @@ public final class OutboxRelay: Service, Sendable {
                     UPDATE \(table) SET claimed_until = now() + make_interval(secs => $3)
                     WHERE published_at IS NULL AND exchange = $1 AND routing_key = $2
                       AND (claimed_until IS NULL OR claimed_until < now() + make_interval(secs => $3))
-                    """, [.text(destination.exchange), .text(destination.routingKey), .int(Int64(Self.retryDelay(attempts: attempts)))])
+                    """, [.text(destination.exchange), .text(destination.routingKey), .double(self.retryDelay(attempts: attempts))])
             }
         }
     }
 
-    /// Bounded exponential backoff: 1 s, 2 s, 4 s … up to 5 minutes.
-    private static func retryDelay(attempts: Int) -> Int {
-        min(300, 1 << min(attempts, 9))
+    /// Seconds before a row claimed `attempts` times is due again: the ceiling of the
+    /// cluster's backoff, so every row of a refusing destination waits as long.
+    private func retryDelay(attempts: Int) -> Double {
+        settings.retryBackoff.ceiling(attempt: attempts) / .seconds(1)
     }
 
     private func noteRefusals(refused: [OutboxDestination: Int], confirmed: Set<OutboxDestination>) {

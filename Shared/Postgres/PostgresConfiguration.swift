@@ -61,8 +61,9 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     public var database: String
     /// Shown in `pg_stat_activity`, which makes a service's sessions easy to find.
     public var applicationName: String
-    /// How long to wait for a connection to be established (libpq treats values below 2 as 2).
-    public var connectTimeoutSeconds: Int
+    /// How long to wait for a connection to be established, in whole seconds (libpq
+    /// treats values below 2 s as 2 s).
+    public var connectTimeout: Duration
 
     /// Creates a configuration from its parts.
     public init(
@@ -72,14 +73,14 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
         password: String,
         database: String,
         applicationName: String = "reintegration",
-        connectTimeoutSeconds: Int = 10
+        connectTimeout: Duration = .seconds(10)
     ) {
         self.endpoints = [Endpoint(host: host, port: port)]
         self.user = user
         self.password = password
         self.database = database
         self.applicationName = applicationName
-        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.connectTimeout = connectTimeout
     }
 
     /// Parses `postgresql://user:password@host:port/database` (the scheme `postgres://` is
@@ -191,7 +192,7 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
             password: password,
             database: database,
             applicationName: applicationName,
-            connectTimeoutSeconds: connectTimeout
+            connectTimeout: .seconds(connectTimeout)
         )
         self.endpoints = endpoints
         self.sslMode = sslMode
@@ -288,7 +289,7 @@ extension PostgresConfiguration: CustomReflectable {
                 "password": "<redacted>",
                 "database": database,
                 "applicationName": applicationName,
-                "connectTimeoutSeconds": connectTimeoutSeconds,
+                "connectTimeout": connectTimeout,
             ],
             displayStyle: .struct
         )

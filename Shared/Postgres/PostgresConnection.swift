@@ -43,7 +43,7 @@ public final class PostgresConnection {
             ("user", configuration.user),
             ("dbname", configuration.database),
             ("application_name", configuration.applicationName),
-            ("connect_timeout", String(max(configuration.connectTimeoutSeconds, 0))),
+            ("connect_timeout", String(max(configuration.connectTimeout.components.seconds, 0))),
             ("client_encoding", "UTF8"),
             ("options", "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex"),
             // Keepalives notice a peer that vanished without closing the socket.

@@ -1,5 +1,5 @@
 import Foundation
-import WorkingCalendar
+import ProlepticGregorian
 
 /// Converts between `Date` and PostgreSQL's timestamp text.
 ///
@@ -18,13 +18,13 @@ enum PostgresTimestamp {
         let microsPerDay: Int64 = 86_400_000_000
         let days = floorDivide(micros, microsPerDay)
         let microOfDay = micros - days * microsPerDay
-        let civil = CivilDay(ordinal: Int(days))
+        let civil = ProlepticGregorian.date(dayNumber: Int(days))
         guard (1...9999).contains(civil.year) else {
             throw PostgresError.protocolViolation("timestamp parameter is outside years 1 to 9999")
         }
         let secondOfDay = microOfDay / 1_000_000
         let fraction = microOfDay % 1_000_000
-        return "\(civil)T" + padded(secondOfDay / 3600, 2) + ":" + padded(secondOfDay / 60 % 60, 2)
+        return padded(Int64(civil.year), 4) + "-" + padded(Int64(civil.month), 2) + "-" + padded(Int64(civil.day), 2) + "T" + padded(secondOfDay / 3600, 2) + ":" + padded(secondOfDay / 60 % 60, 2)
             + ":" + padded(secondOfDay % 60, 2) + "." + padded(fraction, 6) + "Z"
     }
 
@@ -85,10 +85,11 @@ enum PostgresTimestamp {
         guard scanner.isAtEnd else {
             throw PostgresError.decoding("timestamp has trailing text")
         }
-        guard let civil = CivilDay(year: Int(year), month: Int(month), day: Int(day)) else {
+        guard ProlepticGregorian.isValid(year: Int(year), month: Int(month), day: Int(day)) else {
             throw PostgresError.decoding("timestamp has an invalid date")
         }
-        let epochSeconds = Int64(civil.ordinal) * 86_400 + secondOfDay - offsetSeconds
+        let dayNumber = ProlepticGregorian.dayNumber(year: Int(year), month: Int(month), day: Int(day))
+        let epochSeconds = Int64(dayNumber) * 86_400 + secondOfDay - offsetSeconds
         return Date(timeIntervalSince1970: Double(epochSeconds) + fraction)
     }
 

@@ -20,7 +20,7 @@ public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
     public var defaultHTTPPort: Int
     public var migrations: [Migration]
     public var configure: @Sendable (EnvironmentReader) throws -> Configuration
-    public var topology: @Sendable (ServiceSettings, Configuration) throws -> Topology
+    public var topology: @Sendable (ServiceSettings, Configuration) throws -> BrokerTopology
     public var consumers: @Sendable (ClusterServiceContext, Configuration) throws -> [ConsumerDefinition]
     public var additionalServices: @Sendable (ClusterServiceContext, Configuration) throws -> [any Service]
     /// What `/readyz` shows beside its checks (e.g. open circuits), without deciding readiness.
@@ -29,7 +29,7 @@ public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
     public init(
         name: String, schema: String, defaultHTTPPort: Int, migrations: [Migration],
         configure: @escaping @Sendable (EnvironmentReader) throws -> Configuration,
-        topology: @escaping @Sendable (ServiceSettings, Configuration) throws -> Topology,
+        topology: @escaping @Sendable (ServiceSettings, Configuration) throws -> BrokerTopology,
         consumers: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [ConsumerDefinition],
         additionalServices: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [any Service] = { _, _ in [] },
         readinessDetails: @escaping @Sendable (ClusterServiceContext, Configuration) -> [ReadinessDetail] = { _, _ in [] }
@@ -102,7 +102,7 @@ public enum ClusterService {
         do {
             settings = try ServiceSettings(environment: environment, defaultHTTPPort: definition.defaultHTTPPort)
             configuration = try definition.configure(environment)
-            topology = try definition.topology(settings, configuration)
+            topology = Topology(try definition.topology(settings, configuration), limits: settings.queueLimits)
         } catch {
             // Logging is not set up yet: say what is wrong plainly; nothing has started.
             let failure = ServiceFailure.configuration(error)

@@ -106,7 +106,7 @@ public struct ServiceSettings: Sendable {
         } catch {
             throw ConfigurationError(variable: "AMQP_URL", problem: .unsafe("is not usable: \(error)"))
         }
-        configuration.heartbeatSeconds = Int(heartbeat.components.seconds)
+        configuration.heartbeat = .seconds(heartbeat.components.seconds)
         configuration.publishTimeout = publishTimeout
         configuration.maxMessageSize = maxMessageSize
         if var tls = configuration.tls {

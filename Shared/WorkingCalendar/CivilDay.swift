@@ -1,3 +1,5 @@
+import ProlepticGregorian
+
 /// A day on the wall calendar (`YYYY-MM-DD`), with no time zone: a birth date, a
 /// holiday, the local day of an instant. The contract's dates and the working calendar
 /// share this one type.
@@ -8,9 +10,7 @@ public struct CivilDay: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// A day that exists on the proleptic Gregorian calendar, or nil (2026-02-30).
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= Self.length(ofMonth: month, in: year)
-        else { return nil }
+        guard ProlepticGregorian.isValid(year: year, month: month, day: day) else { return nil }
         self.init(unchecked: year, month, day)
     }
 
@@ -33,28 +33,12 @@ public struct CivilDay: Sendable, Hashable, Comparable, Codable, CustomStringCon
 
     /// The day `ordinal` days after 1970-01-01 (before it when negative).
     public init(ordinal: Int) {
-        // Days counted in 400-year eras of years starting in March, so the leap day is
-        // each year's last day (H. Hinnant's civil_from_days).
-        let shifted = ordinal + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        self.init(unchecked: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = ProlepticGregorian.date(dayNumber: ordinal)
+        self.init(unchecked: year, month, day)
     }
 
     /// Days since 1970-01-01, negative before it.
-    public var ordinal: Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    public var ordinal: Int { ProlepticGregorian.dayNumber(year: year, month: month, day: day) }
 
     /// ISO weekday: 1 = Monday … 6 = Saturday, 7 = Sunday.
     public var weekday: Int {
@@ -102,16 +86,8 @@ public struct CivilDay: Sendable, Hashable, Comparable, Codable, CustomStringCon
         try container.encode(description)
     }
 
-    public static func isLeapYear(_ year: Int) -> Bool {
-        year % 400 == 0 || (year % 4 == 0 && year % 100 != 0)
-    }
-
     /// Days in `month` (1–12) of `year`.
     public static func length(ofMonth month: Int, in year: Int) -> Int {
-        switch month {
-        case 2: isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
+        ProlepticGregorian.length(ofMonth: month, in: year)
     }
 }

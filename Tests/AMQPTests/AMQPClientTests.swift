@@ -14,7 +14,7 @@ struct AMQPClientTests {
     func survivesForcedClose() async throws {
         let name = TestEnvironment.uniqueName("amqp-client")
         var configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: name)
-        configuration.heartbeatSeconds = 5
+        configuration.heartbeat = .seconds(5)
         let queue = TestEnvironment.uniqueName("amqp.client")
         let client = AMQPClient(configuration: configuration, topology: Topology(queues: [.quorum(queue)]), logger: logger,
                                 backoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(500)))

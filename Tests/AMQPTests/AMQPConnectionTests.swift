@@ -9,9 +9,9 @@ import Testing
 struct AMQPConnectionTests {
     let logger = Logger(label: "test.amqp")
 
-    func configuration(name: String = "amqp-tests", heartbeat: Int = 30) throws -> AMQPConfiguration {
+    func configuration(name: String = "amqp-tests", heartbeat: Duration = .seconds(30)) throws -> AMQPConfiguration {
         var configuration = try AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: name)
-        configuration.heartbeatSeconds = heartbeat
+        configuration.heartbeat = heartbeat
         return configuration
     }
 
@@ -114,7 +114,7 @@ struct AMQPConnectionTests {
     @Test("heartbeats are serviced while the connection sits idle")
     func idleConnectionStaysOpen() async throws {
         let queue = TestEnvironment.uniqueName("amqp.idle")
-        let connection = try await AMQPConnection.connect(configuration(heartbeat: 1), topology: Topology(queues: [.quorum(queue)]), logger: logger)
+        let connection = try await AMQPConnection.connect(configuration(heartbeat: .seconds(1)), topology: Topology(queues: [.quorum(queue)]), logger: logger)
         let consumer = try await connection.consume(queue: queue, prefetch: 10)
         try await Task.sleep(for: .seconds(5))
         #expect(connection.isOpen)

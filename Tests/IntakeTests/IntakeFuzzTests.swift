@@ -10,7 +10,7 @@ struct IntakeFuzzTests {
     static let iterations = 4000
 
     @Test func mutatedMessagesAlwaysGetAnAnswer() {
-        var random = SeededGenerator(seed: 0x1A7A_4E00_2026_0530)
+        var random = SeededRandom(seed: 0x1A7A_4E00_2026_0530)
         let parser = IntakeParser()
         var accepted = 0
         var refusedBy: [RejectionReason: Int] = [:]
@@ -45,7 +45,7 @@ struct IntakeFuzzTests {
 
     // MARK: Mutations
 
-    static func mutatedBody(using random: inout SeededGenerator) -> [UInt8] {
+    static func mutatedBody(using random: inout SeededRandom) -> [UInt8] {
         var message = Bool.random(using: &random) ? IntakeFixtures.validRecord : IntakeFixtures.validConsent
         for _ in 0..<Int.random(in: 0...4, using: &random) {
             message = mutated(message, using: &random)
@@ -57,7 +57,7 @@ struct IntakeFuzzTests {
         return bytes
     }
 
-    static func mutated(_ message: JSONFixture, using random: inout SeededGenerator) -> JSONFixture {
+    static func mutated(_ message: JSONFixture, using random: inout SeededRandom) -> JSONFixture {
         let paths = message.allPaths
         guard let path = paths.randomElement(using: &random) else { return message }
         switch Int.random(in: 0..<5, using: &random) {
@@ -76,7 +76,7 @@ struct IntakeFuzzTests {
         }
     }
 
-    static func mutatedBytes(_ original: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
+    static func mutatedBytes(_ original: [UInt8], using random: inout SeededRandom) -> [UInt8] {
         var bytes = original
         guard !bytes.isEmpty else { return bytes }
         switch Int.random(in: 0..<5, using: &random) {
@@ -103,7 +103,7 @@ struct IntakeFuzzTests {
         return bytes
     }
 
-    static func randomValue(using random: inout SeededGenerator, depth: Int) -> JSONFixture {
+    static func randomValue(using random: inout SeededRandom, depth: Int) -> JSONFixture {
         switch Int.random(in: 0..<(depth > 3 ? 4 : 7), using: &random) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &random))
@@ -121,7 +121,7 @@ struct IntakeFuzzTests {
         }
     }
 
-    static func randomString(using random: inout SeededGenerator) -> String {
+    static func randomString(using random: inout SeededRandom) -> String {
         let pools: [[Unicode.Scalar]] = [
             Array("ABCxyz019 .-_/'’".unicodeScalars),
             Array("ƏəĞğIıİiÖöŞşÜüÇç".unicodeScalars),

@@ -2,6 +2,7 @@ import Contract
 import Foundation
 import NotificationDomain
 import Testing
+@testable import Notification
 
 @Suite("Alerts render per kind and language, with initials only")
 struct AlertRenderingTests {
@@ -100,7 +101,9 @@ struct AlertRenderingTests {
         }
     }
 
-    @Test func shippedTemplateFilesEqualTheBuiltInCopies() throws {
+    /// The built-in set is compiled from these files; read back from the folder, as an
+    /// operator's directory is, they render the same.
+    @Test func shippedTemplateFolderLoadsAsTheBuiltInSet() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Services/Notification/Templates").standardized
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }

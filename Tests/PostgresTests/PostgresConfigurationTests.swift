@@ -13,7 +13,7 @@ struct PostgresConfigurationTests {
         #expect(configuration.port == 55432)
         #expect(configuration.database == "reintegration")
         #expect(configuration.applicationName == "reintegration")
-        #expect(configuration.connectTimeoutSeconds == 10)
+        #expect(configuration.connectTimeout == .seconds(10))
     }
 
     @Test func defaultsThePortAndAcceptsThePostgresScheme() throws {
@@ -31,7 +31,7 @@ struct PostgresConfigurationTests {
         #expect(configuration.host == "::1")
         #expect(configuration.port == 6543)
         #expect(configuration.applicationName == "referral service")
-        #expect(configuration.connectTimeoutSeconds == 3)
+        #expect(configuration.connectTimeout == .seconds(3))
         #expect(configuration.description == "postgresql://app@[::1]:6543/cases (application referral service)")
     }
 
@@ -70,7 +70,7 @@ struct PostgresConfigurationTests {
     @Test func memberwiseInitialiserHasSensibleDefaults() {
         let configuration = PostgresConfiguration(host: "127.0.0.1", user: "u", password: "p", database: "d")
         #expect(configuration.port == 5432)
-        #expect(configuration.connectTimeoutSeconds == 10)
+        #expect(configuration.connectTimeout == .seconds(10))
         #expect(configuration.description == "postgresql://u@127.0.0.1:5432/d (application reintegration)")
     }
 }

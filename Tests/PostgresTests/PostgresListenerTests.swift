@@ -88,7 +88,7 @@ struct PostgresListenerTests {
         var configuration = try TestDatabase.configuration()
         configuration.host = "127.0.0.1"
         configuration.port = 1  // nothing listens there
-        configuration.connectTimeoutSeconds = 2
+        configuration.connectTimeout = .seconds(2)
         let listener = PostgresListener(configuration: configuration, channels: ["x"], logger: TestDatabase.logger)
         let recorder = EventRecorder()
         let consumer = recorder.consume(listener.events())

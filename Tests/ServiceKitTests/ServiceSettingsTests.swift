@@ -17,7 +17,7 @@ struct ServiceSettingsTests {
         #expect(settings.broker.nodes == [.init(host: "broker.internal", port: 5671)])
         #expect(settings.broker.user == "intake" && settings.broker.password == "pa55word")
         #expect(settings.broker.tls?.caCertificatePath == "/etc/ssl/ca.pem")
-        #expect(settings.broker.heartbeatSeconds == 30)
+        #expect(settings.broker.heartbeat == .seconds(30))
         #expect(settings.database.endpoints == [.init(host: "db.internal", port: 5432)])
         #expect(settings.database.sslMode == .verifyFull)
         #expect(settings.httpHost == "127.0.0.1")

@@ -34,27 +34,23 @@ public struct LadderStep: Sendable, Equatable, Codable {
         self.cancelledBy = cancelledBy
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable {
-        case step, anchor, offset, audiences, cancelledBy
-    }
-
+    /// Decoded as an override of nothing: the same keys, with every one but `cancelledBy` required.
     public init(from decoder: any Decoder) throws {
-        try PolicyDecoding.rejectUnknownKeys(in: decoder, allowed: Set(CodingKeys.allCases.map(\.rawValue)))
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        step = try container.decode(Int.self, forKey: .step)
-        anchor = try container.decode(LadderAnchor.self, forKey: .anchor)
-        offset = try container.decode(WorkingDuration.self, forKey: .offset)
-        audiences = try container.decode([NotificationRequest.Audience].self, forKey: .audiences)
-        cancelledBy = try container.decodeIfPresent(Set<ReferralEvent.Kind>.self, forKey: .cancelledBy)
-            ?? Self.closingEvents
+        let fields = try LadderStepOverride(from: decoder)
+        func required<Value>(_ value: Value?, _ key: LadderStepOverride.CodingKeys) throws -> Value {
+            guard let value else {
+                throw DecodingError.keyNotFound(key, DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "is required"))
+            }
+            return value
+        }
+        self.init(
+            step: fields.step, anchor: try required(fields.anchor, .anchor), offset: try required(fields.offset, .offset),
+            audiences: try required(fields.audiences, .audiences), cancelledBy: fields.cancelledBy ?? Self.closingEvents)
     }
 
+    /// Encoded as an override that sets every key.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(step, forKey: .step)
-        try container.encode(anchor, forKey: .anchor)
-        try container.encode(offset, forKey: .offset)
-        try container.encode(audiences, forKey: .audiences)
-        try container.encode(ReferralEventKinds.ordered(cancelledBy), forKey: .cancelledBy)
+        try LadderStepOverride(step: step, anchor: anchor, offset: offset, audiences: audiences, cancelledBy: cancelledBy)
+            .encode(to: encoder)
     }
 }

@@ -2,7 +2,8 @@ import Contract
 import WorkingCalendar
 
 /// Changes to one step of the ladder for one agency; keys left out keep the step's
-/// setting. Coded as `{"step": 2, "offset": {"seconds": -10}}`.
+/// setting. Coded as `{"step": 2, "offset": {"seconds": -10}}`. A `LadderStep` is coded
+/// through this type too, with every key set.
 public struct LadderStepOverride: Sendable, Equatable, Codable {
     public var step: Int
     public var anchor: LadderAnchor?
@@ -21,7 +22,7 @@ public struct LadderStepOverride: Sendable, Equatable, Codable {
         self.cancelledBy = cancelledBy
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case step, anchor, offset, audiences, cancelledBy
     }
 

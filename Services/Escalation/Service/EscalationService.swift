@@ -14,7 +14,7 @@ enum EscalationService {
         defaultHTTPPort: 8083,
         migrations: EscalationMigrations.all,
         configure: EscalationConfiguration.init,
-        topology: { settings, _ in ClusterTopology.escalation(limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit) },
+        topology: { settings, _ in ClusterTopology.escalation(deliveryLimit: settings.deliveryLimit) },
         consumers: { context, configuration in
             let handler = ReferralEventHandler(
                 store: EscalationStore(schema: schema), policy: configuration.policy, calendar: configuration.calendar,

@@ -59,25 +59,16 @@ final class LadderTimer: Service, Sendable {
     }
 
     func run() async throws {
-        let listener = PostgresListener(
-            configuration: listenerConfiguration, channels: [EscalationStore.stepsChannel], logger: logger)
-        let events = listener.events()
-        let wakes = wakes
         // Any notification, and every (re)connect, wakes the workers to re-scan.
-        let listening = Task {
-            for await _ in events { for wake in wakes { wake.signal() } }
-        }
-        await withGracefulShutdownHandler {
+        let poller = NotifiedPoller(
+            channel: EscalationStore.stepsChannel, listenerConfiguration: listenerConfiguration, signals: wakes, logger: logger)
+        await poller.run {
             await withTaskGroup(of: Void.self) { group in
                 for (worker, wake) in wakes.enumerated() {
                     group.addTask { await self.fireUntilShutdown(wake: wake, countsOpenLadders: worker == 0) }
                 }
             }
-        } onGracefulShutdown: {
-            for wake in wakes { wake.signal() }
         }
-        listener.stop()
-        listening.cancel()
     }
 
     /// One worker's loop. Several run at once so a burst is fired in parallel batches (each
@@ -85,19 +76,15 @@ final class LadderTimer: Service, Sendable {
     /// earliest moment, and whichever claims first fires it.
     private func fireUntilShutdown(wake: WakeSignal, countsOpenLadders: Bool) async {
         var lastCount: ContinuousClock.Instant?
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await NotifiedPoller.poll(wake: wake) {
             if countsOpenLadders, lastCount.map({ ContinuousClock.now - $0 >= settings.openLaddersRefresh }) ?? true {
                 await countOpenLadders()
                 lastCount = .now
             }
-            guard let fired = await fireDueSteps() else {
-                // The database is failing: retry at the slow pace, not in a tight loop.
-                await wake.wait(timeout: settings.maximumSleep)
-                continue
-            }
-            if fired >= settings.batchSize { continue }
-            let pause = await pauseBeforeNextRound(firedAny: fired > 0)
-            if pause > .zero { await wake.wait(timeout: pause) }
+            // The database is failing: retry at the slow pace, not in a tight loop.
+            guard let fired = await fireDueSteps() else { return settings.maximumSleep }
+            if fired >= settings.batchSize { return .zero }
+            return await pauseBeforeNextRound(firedAny: fired > 0)
         }
     }
 

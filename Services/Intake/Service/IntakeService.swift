@@ -12,7 +12,7 @@ enum IntakeService {
         defaultHTTPPort: 8081,
         migrations: IntakeMigrations.all,
         configure: ConfigurationFile.districtCatalog(in:),
-        topology: { settings, _ in ClusterTopology.intake(limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit) },
+        topology: { settings, _ in ClusterTopology.intake(deliveryLimit: settings.deliveryLimit) },
         consumers: { context, districts in
             let handler = IntakeHandler(
                 parser: IntakeParser(districts: districts), store: CaseStore(schema: "intake"), outbox: context.outbox,

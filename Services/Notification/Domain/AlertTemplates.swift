@@ -21,31 +21,22 @@ public struct AlertTemplates: Sendable {
     /// Where the templates came from, for the startup log.
     public let source: String
 
-    /// The templates compiled into the binary.
-    public static func builtIn() throws(AlertTemplateError) -> AlertTemplates {
-        try AlertTemplates(texts: BuiltInAlertTemplates.files, source: "built-in")
-    }
+    /// The shipped templates (`Services/Notification/Templates`), compiled into the binary
+    /// as resources so it renders alerts wherever it runs: file name to text.
+    public static let builtInTexts: [String: String] = [
+        "consent-hold.az.mustache": PackageResources.consent_hold_az_mustache,
+        "consent-hold.en.mustache": PackageResources.consent_hold_en_mustache,
+        "escalation.az.mustache": PackageResources.escalation_az_mustache,
+        "escalation.en.mustache": PackageResources.escalation_en_mustache,
+        "extension-requested.az.mustache": PackageResources.extension_requested_az_mustache,
+        "extension-requested.en.mustache": PackageResources.extension_requested_en_mustache,
+        "operator.az.mustache": PackageResources.operator_az_mustache,
+        "operator.en.mustache": PackageResources.operator_en_mustache,
+    ].mapValues { bytes in String(decoding: bytes, as: UTF8.self) }
 
-    /// The templates in `directory`, each missing file replaced by its built-in copy; the
-    /// built-in set when the directory does not exist.
-    ///
-    /// - Throws: `AlertTemplateError` when a file cannot be read or does not parse: a
-    ///   broken edit must stop the service at start, not at the first alert.
-    public static func load(directory: String) throws(AlertTemplateError) -> AlertTemplates {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return try builtIn()
-        }
-        var texts = BuiltInAlertTemplates.files
-        for name in BuiltInAlertTemplates.files.keys {
-            let path = (directory as NSString).appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw AlertTemplateError(template: name, problem: "cannot be read as UTF-8")
-            }
-            texts[name] = text
-        }
-        return try AlertTemplates(texts: texts, source: directory)
+    /// The shipped templates.
+    public static func builtIn() throws(AlertTemplateError) -> AlertTemplates {
+        try AlertTemplates(texts: builtInTexts, source: "built-in")
     }
 
     /// Templates from file names to texts (for tests and custom sets).

@@ -5,6 +5,7 @@ import Logging
 import Messaging
 import NotificationDomain
 import Postgres
+import Retry
 import ServiceLifecycle
 
 /// Sends due deliveries: leases them with `FOR UPDATE SKIP LOCKED` (several instances
@@ -188,6 +189,9 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
+    /// The pause before writing again after a failed write: 500 ms, then 1 s.
+    private static let persistBackoff = Backoff(initial: .milliseconds(250), maximum: .seconds(2))
+
     /// Writes in its own task, so a shutdown arriving mid-send cannot cancel the record of
     /// a message that already left; tries `attempts` times, as a database that fails for a
     /// moment must not leave a sent email in doubt.
@@ -203,7 +207,7 @@ final class DeliveryWorker: Service, Sendable {
                     return .success(try await pool.withTransaction(body))
                 } catch {
                     failure = error
-                    if attempt < attempts { try? await Task.sleep(for: .milliseconds(250 << attempt)) }
+                    if attempt < attempts { try? await Task.sleep(for: Self.persistBackoff.ceiling(attempt: attempt)) }
                 }
             }
             return .failure(failure)

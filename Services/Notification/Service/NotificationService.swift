@@ -22,7 +22,7 @@ enum NotificationService {
                 return NotificationConfiguration(
                     settings: settings, templates: try AlertTemplates.load(directory: settings.templatesDirectory))
             },
-            topology: { settings, _ in ClusterTopology.notification(limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit) },
+            topology: { settings, _ in ClusterTopology.notification(deliveryLimit: settings.deliveryLimit) },
             consumers: { context, configuration in
                 let settings = configuration.settings
                 let handler = NotificationRequestHandler(schema: schema, workingHours: settings.workingHours, logger: context.logger)

@@ -31,7 +31,7 @@ enum ReferralService {
         migrations: ReferralMigrations.all,
         configure: configuration,
         topology: { settings, configuration in
-            ClusterTopology.referral(agencies: configuration.policy.agencyCodes, limits: settings.queueLimits, deliveryLimit: settings.deliveryLimit)
+            ClusterTopology.referral(agencies: configuration.policy.agencyCodes, deliveryLimit: settings.deliveryLimit)
         },
         consumers: { context, configuration in
             let (policy, calendar) = (configuration.policy, configuration.calendar)

@@ -120,20 +120,8 @@ struct SyntheticPopulation {
     static let otherDistricts = ["nasimi", "sabail", "yasamal", "narimanov", "khatai", "sumgait", "ganja", "lankaran", "shaki", "guba"]
 }
 
-/// SplitMix64: small, fast and reproducible; not for secrets.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The draws the simulation makes.
+extension SeededRandom {
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
     mutating func chance(_ probability: Double) -> Bool { unit() < probability }
     mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }

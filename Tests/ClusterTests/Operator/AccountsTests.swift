@@ -2,6 +2,7 @@ import AMQP
 import Contract
 import Foundation
 import Logging
+import Messaging
 import TestSupport
 import Testing
 
@@ -35,7 +36,7 @@ struct AccountsTests {
         // The queue as the referral service declares it on the test vhost.
         let admin = try await AMQPConnection.connect(
             AMQPConfiguration(url: TestEnvironment.amqpURL(), connectionName: "accounts-test-admin"), logger: logger)
-        try await admin.declare(ClusterTopology.referral(agencies: [code], limits: .standard, deliveryLimit: TestCluster.deliveryLimit))
+        try await admin.declare(Topology(ClusterTopology.referral(agencies: [code], deliveryLimit: TestCluster.deliveryLimit), limits: .standard))
         await admin.close()
 
         let password = try await OperatorAccounts.create("agency", code)
