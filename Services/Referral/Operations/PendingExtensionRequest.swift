@@ -1,7 +1,8 @@
 import Foundation
 
 /// An agency's request for more time that the secretariat has not decided yet, as the
-/// read view `pending_extensions_v1` shows it.
+/// read view `pending_extensions_v1` shows it to the reporting role: without the agency's
+/// note, which is free text and may name people.
 public struct PendingExtensionRequest: Sendable, Equatable {
     public var requestId: Int64
     public var referralId: UUID
@@ -12,11 +13,9 @@ public struct PendingExtensionRequest: Sendable, Equatable {
     /// The referral's deadline in force now.
     public var dueBy: Date
     public var requestedAt: Date
-    /// The agency's reason, for the secretariat to decide on.
-    public var note: String
 
     public init(
-        requestId: Int64, referralId: UUID, caseId: UUID, agency: String, requestedDueBy: String, dueBy: Date, requestedAt: Date, note: String
+        requestId: Int64, referralId: UUID, caseId: UUID, agency: String, requestedDueBy: String, dueBy: Date, requestedAt: Date
     ) {
         self.requestId = requestId
         self.referralId = referralId
@@ -25,6 +24,5 @@ public struct PendingExtensionRequest: Sendable, Equatable {
         self.requestedDueBy = requestedDueBy
         self.dueBy = dueBy
         self.requestedAt = requestedAt
-        self.note = note
     }
 }

@@ -38,13 +38,13 @@ public struct ReferralReadViews: Sendable {
     /// The extension requests waiting for a decision, the oldest first.
     public func pendingExtensions(on connection: PostgresConnection) throws -> [PendingExtensionRequest] {
         try connection.query("""
-            SELECT request_id, agency, referral_id, case_id, requested_due_by::text AS requested_due_by, due_by, requested_at, note
+            SELECT request_id, agency, referral_id, case_id, requested_due_by::text AS requested_due_by, due_by, requested_at
             FROM \(prefix).pending_extensions_v1 ORDER BY requested_at, request_id
             """).map { row in
             PendingExtensionRequest(
                 requestId: try row["request_id"].decode(), referralId: try row["referral_id"].decode(), caseId: try row["case_id"].decode(),
                 agency: try row["agency"].decode(), requestedDueBy: try row["requested_due_by"].decode(), dueBy: try row["due_by"].decode(),
-                requestedAt: try row["requested_at"].decode(), note: try row["note"].decode())
+                requestedAt: try row["requested_at"].decode())
         }
     }
 

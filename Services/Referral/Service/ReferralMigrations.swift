@@ -152,5 +152,19 @@ enum ReferralMigrations {
             END
             $$;
             """),
+        Migration(version: 11, name: "reporting reads no free text", sql: """
+            -- An agency's note is free text and may name people: the reporting role reads
+            -- every column of the pending requests but that one (the secretariat reads it
+            -- through the operators' tool, with its own role).
+            DO $$
+            BEGIN
+                IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'reporting') THEN
+                    REVOKE SELECT ON pending_extensions_v1 FROM reporting;
+                    GRANT SELECT (request_id, referral_id, case_id, agency, requested_due_by, due_by, due_by_before, requested_at)
+                        ON pending_extensions_v1 TO reporting;
+                END IF;
+            END
+            $$;
+            """),
     ]
 }

@@ -29,7 +29,6 @@ struct DashboardText: Sendable {
     var requestedDate: String
     var currentDeadline: String
     var requestedAt: String
-    var note: String
     var noExtensions: String
     var footnote: String
     var signInTitle: String
@@ -73,9 +72,8 @@ struct DashboardText: Sendable {
         requestedDate: "Requested date",
         currentDeadline: "Current deadline",
         requestedAt: "Requested at",
-        note: "Note",
         noExtensions: "No extension request is waiting for a decision.",
-        footnote: "Overdue: still not acknowledged after the acknowledge-by deadline, or not completed after the due-by deadline. On time compares when the cluster recorded the agency's update with the deadline. People appear by initials only.",
+        footnote: "Overdue: still not acknowledged after the acknowledge-by deadline, or not completed after the due-by deadline. On time compares when the cluster recorded the agency's update with the deadline. People appear by initials only; the agencies' notes on extension requests (free text) are read with reintegrationctl referral extension list.",
         signInTitle: "Sign in",
         signInBody: "This page needs the dashboard's access token: give it as the password (any user name) when the browser asks.",
         unavailable: "The figures cannot be read right now. Reload the page in a minute; if this stays, the database or its reporting role needs attention.")
@@ -110,9 +108,8 @@ struct DashboardText: Sendable {
         requestedDate: "İstənilən tarix",
         currentDeadline: "Hazırkı son müddət",
         requestedAt: "Sorğu vaxtı",
-        note: "Qeyd",
         noExtensions: "Qərar gözləyən müddət uzadılması sorğusu yoxdur.",
-        footnote: "Gecikmiş: təsdiq müddətindən sonra hələ təsdiqlənməyib və ya icra müddətindən sonra icra edilməyib. Vaxtında: klasterin qurumun yeniləməsini qeydə aldığı an son müddətlə müqayisə olunur. Şəxslər yalnız inisialları ilə göstərilir.",
+        footnote: "Gecikmiş: təsdiq müddətindən sonra hələ təsdiqlənməyib və ya icra müddətindən sonra icra edilməyib. Vaxtında: klasterin qurumun yeniləməsini qeydə aldığı an son müddətlə müqayisə olunur. Şəxslər yalnız inisialları ilə göstərilir; qurumların müddət uzadılması sorğularındakı qeydlər (sərbəst mətn) reintegrationctl referral extension list ilə oxunur.",
         signInTitle: "Daxil olun",
         signInBody: "Bu səhifə üçün idarə panelinin giriş açarı lazımdır: brauzer soruşduqda onu parol kimi daxil edin (istifadəçi adı istənilən ola bilər).",
         unavailable: "Rəqəmləri hazırda oxumaq mümkün deyil. Bir dəqiqədən sonra səhifəni yeniləyin; vəziyyət dəyişməsə, verilənlər bazasını və onun hesabat rolunu yoxlamaq lazımdır.")

@@ -42,7 +42,7 @@ struct DashboardView: Sendable, Equatable, Encodable {
         extensions = summary.pendingExtensions.map { request in
             Row(key: String(request.requestId), cells: [
                 request.agency, request.referralId, request.requestedDueBy, OperatorTime.local(request.currentDueBy),
-                OperatorTime.local(request.requestedAt), request.note,
+                OperatorTime.local(request.requestedAt),
             ])
         }
     }
@@ -73,7 +73,7 @@ struct DashboardView: Sendable, Equatable, Encodable {
     static func extensionColumns(_ text: DashboardText) -> [(String, numeric: Bool)] {
         [
             (text.agency, numeric: false), (text.referral, numeric: false), (text.requestedDate, numeric: false), (text.currentDeadline, numeric: false),
-            (text.requestedAt, numeric: false), (text.note, numeric: false),
+            (text.requestedAt, numeric: false),
         ]
     }
 }

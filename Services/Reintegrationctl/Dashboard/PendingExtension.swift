@@ -13,7 +13,6 @@ struct PendingExtension: Sendable, Equatable, Encodable {
     /// The referral's due-by deadline in force now.
     var currentDueBy: Date
     var requestedAt: Date
-    var note: String
 }
 
 extension PendingExtension {
@@ -23,6 +22,6 @@ extension PendingExtension {
         self.init(
             requestId: Int(request.requestId), agency: request.agency, referralId: OperatorTime.identifier(request.referralId),
             caseId: OperatorTime.identifier(request.caseId), requestedDueBy: request.requestedDueBy, currentDueBy: request.dueBy,
-            requestedAt: request.requestedAt, note: request.note)
+            requestedAt: request.requestedAt)
     }
 }
