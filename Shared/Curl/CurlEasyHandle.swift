@@ -38,6 +38,17 @@ public final class CurlEasyHandle {
         try check(value.withCString { reintegration_curl_set_string(handle, option, $0) })
     }
 
+    /// Sets the time allowed to connect and for the whole transfer, to the millisecond.
+    public func set(timeouts connect: Duration, total: Duration) throws(CurlError) {
+        try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connect))
+        try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(total))
+    }
+
+    /// At least one millisecond: libcurl reads 0 as "no limit".
+    private static func milliseconds(_ duration: Duration) -> Int {
+        max(1, Int((duration / .milliseconds(1)).rounded(.up)))
+    }
+
     /// Sets a list option (headers, recipients); the list lives as long as the handle.
     public func set(_ option: CURLoption, list values: [String]) throws(CurlError) {
         var list: UnsafeMutablePointer<curl_slist>?

@@ -13,16 +13,16 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     /// A PEM file of the certificate authorities to trust for the relay's certificate,
     /// instead of the system's (a private relay's own CA); nil trusts the system's.
     public var caFile: String?
-    /// Seconds allowed to connect.
-    public var connectTimeoutSeconds: Int
-    /// Seconds allowed for the whole transfer.
-    public var timeoutSeconds: Int
+    /// Time allowed to connect.
+    public var connectTimeout: Duration
+    /// Time allowed for the whole transfer.
+    public var timeout: Duration
 
     /// Creates a configuration.
     public init(
         url: String = "smtp://127.0.0.1:2525", from: String, requireStartTLS: Bool = false,
         username: String? = nil, password: String? = nil, caFile: String? = nil,
-        connectTimeoutSeconds: Int = 10, timeoutSeconds: Int = 30
+        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30)
     ) {
         self.url = url
         self.from = from
@@ -30,8 +30,8 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
         self.username = username
         self.password = password
         self.caFile = caFile
-        self.connectTimeoutSeconds = connectTimeoutSeconds
-        self.timeoutSeconds = timeoutSeconds
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
     }
 
     public var description: String {

@@ -27,8 +27,7 @@ public struct SMTPMailer: Sendable {
         try handle.set(CURLOPT_MAIL_FROM, "<\(configuration.from)>")
         try handle.set(CURLOPT_MAIL_RCPT, list: ["<\(recipient)>"])
         try handle.set(CURLOPT_UPLOAD, 1)
-        try handle.set(CURLOPT_CONNECTTIMEOUT, configuration.connectTimeoutSeconds)
-        try handle.set(CURLOPT_TIMEOUT, configuration.timeoutSeconds)
+        try handle.set(timeouts: configuration.connectTimeout, total: configuration.timeout)
         if configuration.requireStartTLS {
             try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
         }

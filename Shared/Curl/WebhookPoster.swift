@@ -5,20 +5,20 @@ import CCurl
 /// `post` blocks its thread: call it from a thread pool, never from Swift's cooperative
 /// pool. Redirects are not followed (a signed body goes only where it was configured).
 public struct WebhookPoster: Sendable {
-    /// Seconds allowed to connect.
-    public var connectTimeoutSeconds: Int
-    /// Seconds allowed for the whole request.
-    public var timeoutSeconds: Int
+    /// Time allowed to connect.
+    public var connectTimeout: Duration
+    /// Time allowed for the whole request.
+    public var timeout: Duration
 
     /// A PEM file of the certificate authorities to trust for receivers' certificates,
     /// instead of the system's; nil trusts the system's.
     public var caFile: String?
 
     /// Creates a poster.
-    public init(connectTimeoutSeconds: Int = 10, timeoutSeconds: Int = 30, caFile: String? = nil) {
+    public init(connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30), caFile: String? = nil) {
         self.caFile = caFile
-        self.connectTimeoutSeconds = connectTimeoutSeconds
-        self.timeoutSeconds = timeoutSeconds
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
     }
 
     /// POSTs `body` to `url` with `headers` (`Name: value` lines).
@@ -32,8 +32,7 @@ public struct WebhookPoster: Sendable {
         try handle.set(CURLOPT_POST, 1)
         try handle.set(CURLOPT_POSTFIELDSIZE_LARGE, body.count)
         try handle.set(CURLOPT_HTTPHEADER, list: headers + ["Content-Type: application/json", "Expect:"])
-        try handle.set(CURLOPT_CONNECTTIMEOUT, connectTimeoutSeconds)
-        try handle.set(CURLOPT_TIMEOUT, timeoutSeconds)
+        try handle.set(timeouts: connectTimeout, total: timeout)
         if let caFile {
             try handle.set(CURLOPT_CAINFO, caFile)
         }

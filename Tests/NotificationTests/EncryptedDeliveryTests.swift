@@ -36,7 +36,7 @@ struct EncryptedDeliveryTests {
             let mailer = SMTPMailer(configuration: SMTPConfiguration(
                 url: "smtp://localhost:\(relay.port)", from: "alerts@reintegration.test", requireStartTLS: true,
                 username: "relay-user", password: "relay-pass-1", caFile: certificate.certificateFile,
-                connectTimeoutSeconds: 5, timeoutSeconds: 10))
+                connectTimeout: .seconds(5), timeout: .seconds(10)))
             #expect(try mailer.send(Self.message, to: "chair@example.az") == 250)
             let records = try relay.records()
             #expect(records.count == 1)
@@ -52,7 +52,7 @@ struct EncryptedDeliveryTests {
             let mailer = SMTPMailer(configuration: SMTPConfiguration(
                 url: "smtp://localhost:\(relay.port)", from: "alerts@reintegration.test", requireStartTLS: true,
                 username: "relay-user", password: "wrong-password", caFile: certificate.certificateFile,
-                connectTimeoutSeconds: 5, timeoutSeconds: 10))
+                connectTimeout: .seconds(5), timeout: .seconds(10)))
             let error = try #require(throws: CurlError.self) { try mailer.send(Self.message, to: "chair@example.az") }
             #expect(error.responseCode == 535, "\(error)")
             #expect(!error.description.contains("wrong-password"))
@@ -66,7 +66,7 @@ struct EncryptedDeliveryTests {
             // The system's authorities do not know the throwaway certificate.
             let mailer = SMTPMailer(configuration: SMTPConfiguration(
                 url: "smtp://localhost:\(relay.port)", from: "alerts@reintegration.test", requireStartTLS: true,
-                connectTimeoutSeconds: 5, timeoutSeconds: 10))
+                connectTimeout: .seconds(5), timeout: .seconds(10)))
             let error = try #require(throws: CurlError.self) { try mailer.send(Self.message, to: "chair@example.az") }
             #expect(error.kind == .transfer, "\(error)")
             #expect(try relay.records().isEmpty)
@@ -78,7 +78,7 @@ struct EncryptedDeliveryTests {
         try await Self.withRelay(["--implicit-tls"]) { (relay, certificate) async throws in
             let mailer = SMTPMailer(configuration: SMTPConfiguration(
                 url: "smtps://localhost:\(relay.port)", from: "alerts@reintegration.test", caFile: certificate.certificateFile,
-                connectTimeoutSeconds: 5, timeoutSeconds: 10))
+                connectTimeout: .seconds(5), timeout: .seconds(10)))
             #expect(try mailer.send(Self.message, to: "chair@example.az") == 250)
             #expect(try relay.records().first?["tls"] as? Bool == true)
         }
@@ -98,13 +98,13 @@ struct EncryptedDeliveryTests {
         let signature = WebhookSignature.headers(body: body, timestamp: Int(Date().timeIntervalSince1970), secret: secret)
         let url = "https://localhost:\(receiver.port)/alerts"
 
-        let trusting = WebhookPoster(connectTimeoutSeconds: 5, timeoutSeconds: 10, caFile: certificate.certificateFile)
+        let trusting = WebhookPoster(connectTimeout: .seconds(5), timeout: .seconds(10), caFile: certificate.certificateFile)
         #expect(try trusting.post(body, to: url, headers: signature) == 200)
         let posts = try receiver.records()
         #expect(posts.count == 1)
         #expect(posts.first?["signatureValid"] as? Bool == true)
 
-        let systemTrust = WebhookPoster(connectTimeoutSeconds: 5, timeoutSeconds: 10)
+        let systemTrust = WebhookPoster(connectTimeout: .seconds(5), timeout: .seconds(10))
         #expect(throws: CurlError.self) { try systemTrust.post(body, to: url, headers: signature) }
         #expect(try receiver.records().count == 1)
     }

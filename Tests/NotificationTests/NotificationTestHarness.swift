@@ -33,8 +33,8 @@ final class NotificationTestHarness: Sendable {
         _ = try await Migrator(schema: schema, migrations: definition.migrations, logger: logger).migrate(pool)
         handler = NotificationRequestHandler(schema: schema, workingHours: nil, logger: logger)
         sender = AlertSender(
-            smtp: SMTPConfiguration(url: "smtp://127.0.0.1:\(smtpPort)", from: "alerts@reintegration.test", connectTimeoutSeconds: 2, timeoutSeconds: 5),
-            poster: WebhookPoster(connectTimeoutSeconds: 2, timeoutSeconds: 5), threads: 4)
+            smtp: SMTPConfiguration(url: "smtp://127.0.0.1:\(smtpPort)", from: "alerts@reintegration.test", connectTimeout: .seconds(2), timeout: .seconds(5)),
+            poster: WebhookPoster(connectTimeout: .seconds(2), timeout: .seconds(5)), threads: 4)
         worker = DeliveryWorker(
             store: DeliveryStore(schema: schema), outbox: Outbox(schema: schema), pool: pool, templates: try AlertTemplates.builtIn(),
             sender: sender, settings: DeliveryWorker.Settings(retry: retry, circuit: circuit, batchSize: 8, lease: lease),
