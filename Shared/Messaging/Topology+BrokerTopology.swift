@@ -30,11 +30,3 @@ extension ExchangeDeclaration.Kind {
         }
     }
 }
-
-extension ClusterTopology {
-    /// One SMS system's rejected queue as AMQP declarations, bounded by `limits`: the form
-    /// the operators' tool declares when it creates the account.
-    public static func smsRejectedQueue(account: String, limits: QueueLimits) -> Topology {
-        Topology(smsRejectedQueue(account: account), limits: limits)
-    }
-}

@@ -32,7 +32,5 @@ struct BrokerTopologyDeclarationTests {
         #expect(rejected == [.withAlternate(ExchangeName.intakeRejected, kind: .direct, alternate: ExchangeName.intakeRejectedUnrouted)])
         #expect(Set(topology.exchanges).count == topology.exchanges.count)
         #expect(topology.queues.contains { $0.name == QueueName.intakeRejected(account: "sms-one") })
-        #expect(ClusterTopology.smsRejectedQueue(account: "sms-one", limits: .standard)
-            == Topology(ClusterTopology.smsRejectedQueue(account: "sms-one"), limits: .standard))
     }
 }

@@ -1,6 +1,8 @@
+import AMQP
 import ArgumentParser
 import Contract
 import Foundation
+import Messaging
 import ServiceKit
 
 /// `reintegrationctl accounts …`: broker accounts of SMS systems, agencies and operators,
@@ -153,7 +155,7 @@ struct AccountsCommand: AsyncParsableCommand {
                 try await client.setPermissions(account.userName, account.permissions)
                 if case .sms = account {
                     // Its refusals have a queue of their own from the start (contract v1.1, item 3).
-                    try await client.declare(ClusterTopology.smsRejectedQueue(account: account.userName, limits: .standard))
+                    try await client.declare(Topology(ClusterTopology.smsRejectedQueue(account: account.userName), limits: .standard))
                 }
                 try passwordOptions.deliver(password, account: account.userName)
                 AccountsCommand.note("created \(account.userName) on vhost \(client.vhost)")
