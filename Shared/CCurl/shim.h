@@ -27,7 +27,8 @@ static inline CURLcode reintegration_curl_set_debug_function(
     CURL *handle, int (*function)(CURL *, curl_infotype, char *, size_t, void *)) {
     return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, function);
 }
-static inline CURLcode reintegration_curl_get_response_code(CURL *handle, long *code) {
-    return curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, code);
+// curl_easy_getinfo is variadic too: the wrapper for the numeric items.
+static inline CURLcode reintegration_curl_get_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
 }
 #endif

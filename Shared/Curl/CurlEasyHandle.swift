@@ -8,7 +8,9 @@ import Synchronization
 /// cooperative pool. A handle belongs to one thread at a time and is not `Sendable`.
 public final class CurlEasyHandle {
     private let handle: UnsafeMutableRawPointer
-    private var lists: [UnsafeMutablePointer<curl_slist>] = []
+    /// The lists set on the handle, by option; a list set again replaces (and frees) the
+    /// previous one, so a handle that sends many messages does not accumulate them.
+    private var lists: [CURLoption.RawValue: UnsafeMutablePointer<curl_slist>] = [:]
     private let context: String
 
     /// Creates a handle; `context` names the operation in errors ("SMTP send").
@@ -25,7 +27,7 @@ public final class CurlEasyHandle {
 
     deinit {
         curl_easy_cleanup(handle)
-        for list in lists { curl_slist_free_all(list) }
+        for list in lists.values { curl_slist_free_all(list) }
     }
 
     /// Sets a numeric option.
@@ -49,7 +51,8 @@ public final class CurlEasyHandle {
         max(1, Int((duration / .milliseconds(1)).rounded(.up)))
     }
 
-    /// Sets a list option (headers, recipients); the list lives as long as the handle.
+    /// Sets a list option (headers, recipients); the list lives until the option is set again
+    /// or the handle ends.
     public func set(_ option: CURLoption, list values: [String]) throws(CurlError) {
         var list: UnsafeMutablePointer<curl_slist>?
         for value in values {
@@ -60,8 +63,13 @@ public final class CurlEasyHandle {
             list = appended
         }
         guard let list else { return }
-        lists.append(list)
-        try check(reintegration_curl_set_slist(handle, option, list))
+        do {
+            try check(reintegration_curl_set_slist(handle, option, list))
+        } catch {
+            curl_slist_free_all(list)
+            throw error
+        }
+        if let previous = lists.updateValue(list, forKey: option.rawValue) { curl_slist_free_all(previous) }
     }
 
     /// Sends `payload` as the upload body (SMTP DATA, HTTP POST) and performs the transfer.
@@ -108,9 +116,19 @@ public final class CurlEasyHandle {
 
     /// The last reply code the server sent (0 when none).
     public func responseCode() -> Int {
-        var code = 0
-        _ = reintegration_curl_get_response_code(handle, &code)
-        return code
+        information(CURLINFO_RESPONSE_CODE)
+    }
+
+    /// How many connections the last transfer opened: 0 when it reused one kept from an
+    /// earlier transfer of this handle.
+    public func connectionsOpenedByLastTransfer() -> Int {
+        information(CURLINFO_NUM_CONNECTS)
+    }
+
+    private func information(_ item: CURLINFO) -> Int {
+        var value = 0
+        _ = reintegration_curl_get_long(handle, item, &value)
+        return value
     }
 
     private func check(_ code: CURLcode) throws(CurlError) {

@@ -17,12 +17,15 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     public var connectTimeout: Duration
     /// Time allowed for the whole transfer.
     public var timeout: Duration
+    /// Emails one connection carries before it quits and a new one opens (relays may cap
+    /// messages per connection); 1 opens a connection per email.
+    public var messagesPerSession: Int
 
     /// Creates a configuration.
     public init(
         url: String = "smtp://127.0.0.1:2525", from: String, requireStartTLS: Bool = false,
         username: String? = nil, password: String? = nil, caFile: String? = nil,
-        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30)
+        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30), messagesPerSession: Int = 100
     ) {
         self.url = url
         self.from = from
@@ -32,9 +35,10 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
         self.caFile = caFile
         self.connectTimeout = connectTimeout
         self.timeout = timeout
+        self.messagesPerSession = max(1, messagesPerSession)
     }
 
     public var description: String {
-        "SMTPConfiguration(url: \(url), startTLS: \(requireStartTLS), auth: \(username == nil ? "no" : "yes"), ca: \(caFile ?? "system"))"
+        "SMTPConfiguration(url: \(url), startTLS: \(requireStartTLS), auth: \(username == nil ? "no" : "yes"), ca: \(caFile ?? "system"), messagesPerSession: \(messagesPerSession))"
     }
 }

@@ -1,14 +1,20 @@
-import CCurl
+import Synchronization
 
-/// Sends one email through the configured relay with libcurl.
+/// Sends email through the configured relay with libcurl, over a few long-lived sessions.
+///
+/// Each concurrent `send` takes an idle session (or opens one), so as many emails travel
+/// at once as callers send at once, and each session carries up to
+/// `SMTPConfiguration.messagesPerSession` emails before it quits and a new one starts.
+/// A session whose send failed is closed rather than reused.
 ///
 /// `send` blocks its thread: call it from a thread pool, never from Swift's cooperative
 /// pool.
-public struct SMTPMailer: Sendable {
+public final class SMTPMailer: Sendable {
     /// The relay and sender.
     public let configuration: SMTPConfiguration
+    private let idle = Mutex<[SMTPSession]>([])
 
-    /// Creates a mailer.
+    /// Creates a mailer; it connects on the first send.
     public init(configuration: SMTPConfiguration) {
         self.configuration = configuration
     }
@@ -21,23 +27,28 @@ public struct SMTPMailer: Sendable {
     ///   always with the stage it failed at.
     @discardableResult
     public func send(_ message: [UInt8], to recipient: String) throws(CurlError) -> Int {
-        let handle = try CurlEasyHandle(context: "SMTP send")
-        try handle.set(CURLOPT_URL, configuration.url)
-        try handle.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
-        try handle.set(CURLOPT_MAIL_FROM, "<\(configuration.from)>")
-        try handle.set(CURLOPT_MAIL_RCPT, list: ["<\(recipient)>"])
-        try handle.set(CURLOPT_UPLOAD, 1)
-        try handle.set(timeouts: configuration.connectTimeout, total: configuration.timeout)
-        if configuration.requireStartTLS {
-            try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        let session: SMTPSession
+        if let waiting = idle.withLock({ $0.popLast() }) {
+            session = waiting
+        } else {
+            session = try SMTPSession(configuration: configuration)
         }
-        if let caFile = configuration.caFile {
-            try handle.set(CURLOPT_CAINFO, caFile)
+        let code = try session.send(message, to: recipient)
+        if session.sent < configuration.messagesPerSession {
+            idle.withLock { $0.append(session) }
         }
-        if let username = configuration.username {
-            try handle.set(CURLOPT_USERNAME, username)
-            try handle.set(CURLOPT_PASSWORD, configuration.password ?? "")
+        return code
+    }
+
+    /// Ends the idle sessions (libcurl says `QUIT` as it closes each connection). Blocks:
+    /// call it on a sender thread when stopping.
+    public func closeSessions() {
+        let closing = idle.withLock { idle -> [SMTPSession] in
+            let sessions = idle
+            idle = []
+            return sessions
         }
-        return try handle.performSMTP(uploading: message)
+        // Released here, outside the lock: each handle's cleanup talks to the relay.
+        withExtendedLifetime(closing) {}
     }
 }

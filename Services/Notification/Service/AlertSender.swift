@@ -5,7 +5,8 @@ import NIOPosix
 import NotificationDomain
 
 /// Sends rendered alerts by email or webhook. libcurl blocks, so every transfer runs on
-/// the sender's own `NIOThreadPool` threads, never on Swift's cooperative pool.
+/// the sender's own `NIOThreadPool` threads, never on Swift's cooperative pool; emails go
+/// over up to one relay session per thread, each kept open for many emails.
 final class AlertSender: Sendable {
     private let mailer: SMTPMailer
     private let poster: WebhookPoster
@@ -21,8 +22,10 @@ final class AlertSender: Sendable {
     /// The circuit of the relay this sender hands email to.
     var relayCircuit: String { CircuitName.relay(mailer.configuration) }
 
-    /// Stops the threads once running transfers end.
+    /// Quits the relay sessions and stops the threads once running transfers end.
     func shutdown() async {
+        let mailer = mailer
+        try? await threads.runIfActive { mailer.closeSessions() }
         try? await threads.shutdownGracefully()
     }
 

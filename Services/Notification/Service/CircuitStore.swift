@@ -19,8 +19,9 @@ struct CircuitStore: Sendable {
         case closed(circuit: String)
     }
 
-    /// Counts `result` against the circuit its site names. Any answer from a shared
-    /// endpoint (a success or a refusal of one person) closes that endpoint's circuit.
+    /// Counts a failed `result` against the circuit its site names. Any answer from a
+    /// shared endpoint (a refusal of one person too) closes that endpoint's circuit; a
+    /// success closes its circuits with the attempt's record (`DeliveryStore.recordSent`).
     /// - Returns: what changed on the shared circuit, and until when the person is paused
     ///   when this refusal paused them.
     func note(
@@ -29,10 +30,7 @@ struct CircuitStore: Sendable {
     ) throws -> (shared: Change, personPausedUntil: Date?) {
         switch result {
         case .sent:
-            try connection.execute("""
-                DELETE FROM \(prefix).endpoint_circuits WHERE recipient_id = $1 AND channel = $2
-                """, [.uuid(delivery.recipientId), .text(delivery.channel.rawValue)])
-            return (try close(delivery, on: connection), nil)
+            return (.none, nil)
         case .failed(_, .relay, _, let error), .failed(_, .receiver, _, let error):
             return (try open(delivery, policy: policy, now: now, error: error, on: connection), nil)
         case .failed(_, .recipient, _, _):

@@ -130,8 +130,37 @@ struct DeliveryStore: Sendable {
 
     /// Notes, before the transfer starts, that the delivery is being handed over: if its
     /// outcome cannot be stored afterwards, the next worker knows it may have arrived.
+    /// One statement: it needs no transaction of its own.
     func markSending(_ delivery: ClaimedDelivery, on connection: PostgresConnection) throws {
         try connection.execute("UPDATE \(prefix).deliveries SET sending_since = now() WHERE id = $1", [.uuid(delivery.id)])
+    }
+
+    /// Records a delivery's successful attempt in one statement (one round trip, atomic
+    /// without a transaction): the attempt, the delivery sent, and the answer closing the
+    /// person's endpoint circuit and the shared circuit it went through.
+    /// - Returns: whether the shared circuit was open and is now closed.
+    func recordSent(
+        _ delivery: ClaimedDelivery, responseCode: Int, startedAt: Date, finishedAt: Date, on connection: PostgresConnection
+    ) throws -> Bool {
+        let attempt = delivery.previousAttempts + 1
+        return try !connection.query("""
+            WITH attempt AS (
+                INSERT INTO \(prefix).delivery_attempts
+                    (delivery_id, attempt, channel, started_at, finished_at, result, response_code, error)
+                VALUES ($1, $2, $3, $4, $5, 'sent', $6, NULL)
+            ), delivery AS (
+                UPDATE \(prefix).deliveries
+                SET status = 'sent', attempts = $2, sent_at = $5, leased_until = NULL, sending_since = NULL, last_error = NULL
+                WHERE id = $1
+            ), person AS (
+                DELETE FROM \(prefix).endpoint_circuits WHERE recipient_id = $7 AND channel = $3
+            )
+            DELETE FROM \(prefix).shared_circuits WHERE circuit = $8 RETURNING circuit
+            """, [
+                .uuid(delivery.id), .int(Int64(attempt)), .text(delivery.channel.rawValue), .timestamp(startedAt),
+                .timestamp(finishedAt), .int(Int64(responseCode)), .uuid(delivery.recipientId),
+                PostgresValue(delivery.circuit),
+            ]).isEmpty
     }
 
     /// Records one attempt and moves its delivery on as `outcome` says.

@@ -50,29 +50,64 @@ final class DeliveryWorker: Service, Sendable {
     func run() async throws {
         logger.info("delivery worker started", metadata: ["templates": "\(templates.source)"])
         try? await cancelWhenGracefulShutdown { [self] in
-            while !Task.isCancelled {
-                do {
-                    if try await runOnce() == 0 {
-                        try await Task.sleep(for: settings.pollInterval)
-                    }
-                } catch is CancellationError {
-                    break
-                } catch {
-                    logger.warning("delivery round failed; retrying", metadata: ["error": "\(error)"])
-                    try await Task.sleep(for: settings.pollInterval)
-                }
+            await withTaskGroup(of: Void.self) { group in
+                await deliverContinuously(in: &group)
             }
         }
         await sender.shutdown()
         logger.info("delivery worker stopped")
     }
 
+    /// Keeps up to `batchSize` deliveries in flight: once half of them have ended it claims
+    /// as many as there are free places, so no send waits for the slowest of a batch.
+    /// When a claim finds fewer than it asked (nothing more is due), the next one waits
+    /// until every send in flight has ended, then polls.
+    private func deliverContinuously(in group: inout TaskGroup<Void>) async {
+        let capacity = settings.batchSize
+        var inFlight = 0
+        var dueLeft = true
+        while !Task.isCancelled {
+            let free = capacity - inFlight
+            if inFlight == 0 || (dueLeft && free * 2 >= capacity) {
+                do {
+                    let claimed = try await claim(limit: free)
+                    for delivery in claimed {
+                        group.addTask { await self.deliver(delivery) }
+                    }
+                    inFlight += claimed.count
+                    dueLeft = claimed.count == free
+                } catch is CancellationError {
+                    break
+                } catch {
+                    logger.warning("claiming due deliveries failed; retrying", metadata: ["error": "\(error)"])
+                    dueLeft = false
+                }
+                if inFlight == 0 {
+                    do { try await Task.sleep(for: settings.pollInterval) } catch { break }
+                    dueLeft = true
+                    continue
+                }
+            }
+            if await group.next() != nil { inFlight -= 1 }
+        }
+    }
+
     /// Claims one batch of due deliveries and handles each; returns how many it claimed.
     @discardableResult
     func runOnce() async throws -> Int {
+        let claimed = try await claim(limit: settings.batchSize)
+        await withTaskGroup(of: Void.self) { group in
+            for delivery in claimed {
+                group.addTask { await self.deliver(delivery) }
+            }
+        }
+        return claimed.count
+    }
+
+    /// Leases up to `limit` due deliveries, and samples the circuit and lag gauges.
+    private func claim(limit: Int) async throws -> [ClaimedDelivery] {
         let store = store
         let circuits = circuits
-        let limit = settings.batchSize
         let lease = settings.lease
         let relay = sender.relayCircuit
         let (claimed, open, lag) = try await pool.withTransaction { connection in
@@ -83,12 +118,7 @@ final class DeliveryWorker: Service, Sendable {
         }
         NotificationMetrics.openCircuits(shared: open.shared, people: open.people)
         NotificationMetrics.queueLag(seconds: lag)
-        await withTaskGroup(of: Void.self) { group in
-            for delivery in claimed {
-                group.addTask { await self.deliver(delivery) }
-            }
-        }
-        return claimed.count
+        return claimed
     }
 
     private func deliver(_ claimed: ClaimedDelivery) async {
@@ -121,7 +151,8 @@ final class DeliveryWorker: Service, Sendable {
         }
         // Recorded before the hand-over: if the outcome cannot be stored afterwards, the
         // next worker knows this one may have arrived and does not send an email again.
-        guard await persist("mark", delivery, { connection in try store.markSending(delivery, on: connection) }) != nil else { return }
+        guard await persist("mark", delivery, transaction: false, { connection in try store.markSending(delivery, on: connection) }) != nil
+        else { return }
         let startedAt = Date()
         let result = await sender.send(alert, for: delivery, now: startedAt)
         if result == .notAttempted {
@@ -160,6 +191,15 @@ final class DeliveryWorker: Service, Sendable {
     private func finish(_ delivery: ClaimedDelivery, result: AttemptResult, startedAt: Date, finishedAt: Date) async {
         let store = store
         let circuits = circuits
+        if case .sent(let responseCode) = result {
+            // The common case, in one statement.
+            let closed = await persist("record", delivery, attempts: 3, transaction: false) { connection in
+                try store.recordSent(delivery, responseCode: responseCode, startedAt: startedAt, finishedAt: finishedAt, on: connection)
+            }
+            if closed == true, let circuit = delivery.circuit { logCircuits((.closed(circuit: circuit), nil), delivery: delivery) }
+            log(result, outcome: .sent, delivery: delivery)
+            return
+        }
         let outcome = decide(after: result, for: delivery, now: finishedAt)
         let policy = settings.circuit
         let outbox = outbox
@@ -194,17 +234,19 @@ final class DeliveryWorker: Service, Sendable {
 
     /// Writes in its own task, so a shutdown arriving mid-send cannot cancel the record of
     /// a message that already left; tries `attempts` times, as a database that fails for a
-    /// moment must not leave a sent email in doubt.
+    /// moment must not leave a sent email in doubt. `transaction: false` runs `body`
+    /// without BEGIN and COMMIT: for a single statement, which is atomic by itself.
     @discardableResult
     private func persist<T: Sendable>(
-        _ what: String, _ delivery: ClaimedDelivery, attempts: Int = 1, _ body: @escaping @Sendable (PostgresConnection) throws -> T
+        _ what: String, _ delivery: ClaimedDelivery, attempts: Int = 1, transaction: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async -> T? {
         let pool = pool
         let result: Result<T, any Error> = await Task {
             var failure: any Error = CancellationError()
             for attempt in 1...max(1, attempts) {
                 do {
-                    return .success(try await pool.withTransaction(body))
+                    return .success(transaction ? try await pool.withTransaction(body) : try await pool.withConnection(body))
                 } catch {
                     failure = error
                     if attempt < attempts { try? await Task.sleep(for: Self.persistBackoff.ceiling(attempt: attempt)) }

@@ -37,7 +37,8 @@ struct NotificationSettings: Sendable {
             url: url, from: environment.string("SMTP_FROM", default: "reintegration@localhost"),
             requireStartTLS: try environment.bool("SMTP_STARTTLS", default: false),
             username: environment.string("SMTP_USER"), password: environment.string("SMTP_PASSWORD"),
-            caFile: environment.string("SMTP_CA_FILE"))
+            caFile: environment.string("SMTP_CA_FILE"),
+            messagesPerSession: try environment.int("SMTP_MESSAGES_PER_SESSION", default: 100, range: 1...100_000))
         // A relay password must not cross the network in clear.
         if smtp.username != nil, url.hasPrefix("smtp://"), !smtp.requireStartTLS, !Self.isLoopback(url) {
             throw ConfigurationError(

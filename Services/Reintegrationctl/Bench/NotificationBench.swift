@@ -6,14 +6,15 @@ import Logging
 import NotificationOperations
 import Postgres
 
-/// Alerts delivered per second by the running notification service to the local mail relay.
+/// Alerts delivered per second by the running notification service to its mail relay.
 ///
 /// Adds `--recipients` focal points of an agency of this run (`bench-…`) to the
 /// directory, publishes `--requests` escalation alert requests for that agency on
 /// `cluster.events` (as the escalation service would), and reads from the delivery record when each email was
 /// accepted by the relay. Every alert is one email to one person; the bench rows are
-/// removed afterwards. For a local cluster only (the relay of `deploy/local/up` files
-/// the emails in `.local/mail/`).
+/// removed afterwards. For a local cluster only. With `--mail-sink-port` the bench is
+/// the relay itself (`BenchMailSink`, on the port the service sends to, whose own relay
+/// is stopped meanwhile: `deploy/local/bench` does both), so the relay is not the limit.
 struct NotificationBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notification",
@@ -28,11 +29,22 @@ struct NotificationBench: AsyncParsableCommand {
     @Option(help: "Focal points of the bench agency: emails per request.")
     var recipients = 2
 
+    @Option(help: "Be the mail relay on this port of 127.0.0.1 (the notification service's SMTP_URL port, its relay stopped).")
+    var mailSinkPort: Int?
+
     struct Figures: Sendable {
         var alerts: Int
         var rate: Double
         var p50: Double
         var p99: Double
+        /// What the bench's own relay saw, when it was the relay.
+        var sink: BenchMailSink.Counts?
+
+        /// How many emails the relay sessions carried, when the bench was the relay.
+        var sessionsNote: String {
+            guard let sink else { return "" }
+            return "\(sink.messages) emails in \(sink.sessions) SMTP sessions"
+        }
     }
 
     func run() async throws {
@@ -44,21 +56,35 @@ struct NotificationBench: AsyncParsableCommand {
                 amqp: amqp, messages: 10_000, body: [UInt8](repeating: UInt8(ascii: "x"), count: 1024), logger: logger)
             print(floor.line(name: "broker floor"))
             let figures = try await Self.measure(
-                amqp: amqp, database: try PostgresConfiguration(url: targets.database()), requests: requests, recipients: recipients, logger: logger)
+                amqp: amqp, database: try PostgresConfiguration(url: targets.database()), requests: requests, recipients: recipients,
+                mailSinkPort: mailSinkPort, logger: logger)
             print(String(format: "notification: %d alerts, %.0f alerts/s (ratio %.3f), request → relay accepted p50 %.0f ms, p99 %.0f ms",
-                         figures.alerts, figures.rate, figures.rate / floor.rate, figures.p50, figures.p99))
+                         figures.alerts, figures.rate, figures.rate / floor.rate, figures.p50, figures.p99)
+                + (figures.sink == nil ? "" : "; \(figures.sessionsNote)"))
         }
     }
 
     static func measure(
-        amqp: AMQPConfiguration, database: PostgresConfiguration, requests: Int, recipients: Int, logger: Logger
+        amqp: AMQPConfiguration, database: PostgresConfiguration, requests: Int, recipients: Int, mailSinkPort: Int? = nil,
+        logger: Logger
     ) async throws -> Figures {
         let batch = "bench:\(UUID().uuidString.prefix(8).lowercased())"
         let pool = PostgresPool(configuration: database, size: 1, logger: logger)
         let people = (0..<recipients).map { _ in UUID() }
+        var sink: BenchMailSink?
         do {
-            return try await measure(batch: batch, people: people, amqp: amqp, pool: pool, requests: requests, logger: logger)
+            if let mailSinkPort { sink = try await BenchMailSink.start(port: mailSinkPort) }
         } catch {
+            await pool.shutdown()
+            throw ValidationError("the bench could not be the mail relay on 127.0.0.1:\(mailSinkPort ?? 0) (is another relay still listening there?): \(error)")
+        }
+        do {
+            var figures = try await measure(batch: batch, people: people, amqp: amqp, pool: pool, requests: requests, logger: logger)
+            figures.sink = sink?.counts
+            await sink?.stop()
+            return figures
+        } catch {
+            await sink?.stop()
             await pool.shutdown()
             throw error
         }

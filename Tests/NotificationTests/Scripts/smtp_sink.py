@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A minimal SMTP server for tests: saves each accepted message as JSON in a folder.
+"""A minimal SMTP server for tests: saves each accepted message as JSON in a folder,
+with the id of the connection (session) it came on.
 
 Usage: smtp_sink.py --port N --dir OUT [--reject-prefix PREFIX] [--defer-prefix PREFIX] [--refuse-greeting]
                     [--message-reply CODE]
@@ -30,6 +31,7 @@ class Handler(socketserver.StreamRequestHandler):
             self.reply("554 5.3.2 no service")
             return
         self.reply("220 localhost test sink")
+        self.session = str(uuid.uuid4())
         mail_from, rcpt_to = None, []
         while True:
             raw = self.rfile.readline()
@@ -83,6 +85,7 @@ class Handler(socketserver.StreamRequestHandler):
     def save(self, mail_from, rcpt_to, raw):
         message = email.message_from_bytes(raw, policy=email.policy.default)
         record = {
+            "session": self.session,
             "mailFrom": mail_from,
             "rcptTo": rcpt_to,
             "subject": str(message["subject"]),
