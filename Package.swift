@@ -96,7 +96,7 @@ let package = Package(
         ),
         .target(
             name: "Curl",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CCurl", "ProlepticGregorian", .product(name: "Logging", package: "swift-log")],
             path: "Shared/Curl"
         ),
         .target(

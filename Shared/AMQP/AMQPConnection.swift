@@ -125,8 +125,20 @@ extension Delivery {
     /// Acknowledges on the connection the delivery came on. When that connection is gone
     /// this does nothing: the broker redelivers, and the inbox makes that harmless.
     public func ack() {
-        let tag = deliveryTag
-        connection.enqueue { loop in loop.acknowledge(tag, multiple: false) }
+        Self.ack([self])
+    }
+
+    /// Acknowledges `deliveries` together: per connection one job and, for the run of its
+    /// oldest unsettled deliveries they make up, one `basic.ack multiple=true`.
+    public static func ack(_ deliveries: [Delivery]) {
+        var tagsByConnection: [ObjectIdentifier: (loop: ConnectionLoop, tags: [UInt64])] = [:]
+        for delivery in deliveries {
+            tagsByConnection[ObjectIdentifier(delivery.connection), default: (delivery.connection, [])].tags.append(delivery.deliveryTag)
+        }
+        for (_, entry) in tagsByConnection {
+            let tags = entry.tags
+            entry.loop.enqueue { loop in loop.acknowledge(tags: tags) }
+        }
     }
 
     /// Returns the delivery to the queue (`requeue`) or drops it to dead-lettering.

@@ -57,6 +57,11 @@ final class ConnectionLoop: @unchecked Sendable {
     /// Whether login and channel setup succeeded: a failed connect is reported by its caller.
     private var opened = false
     private var consumers: [String: AsyncThrowingStream<Delivery, any Error>.Continuation] = [:]
+    /// Consumers whose deliveries need an acknowledgement (not direct reply-to's).
+    private var acknowledgingConsumers: Set<String> = []
+    /// Tags of deliveries handed out and not yet acknowledged or returned, ascending (the
+    /// broker numbers a channel's deliveries in order): what one `multiple` ack may cover.
+    private var unsettled: [UInt64] = []
 
     init(configuration: AMQPConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -594,6 +599,7 @@ final class ConnectionLoop: @unchecked Sendable {
         guard let reply else { throw AMQPError.connectionLost("basic.consume-ok missing") }
         let tag = reply.pointee.consumer_tag.string
         consumers[tag] = continuation
+        if !noAck { acknowledgingConsumers.insert(tag) }
         return tag
     }
 
@@ -606,16 +612,46 @@ final class ConnectionLoop: @unchecked Sendable {
         continuation.finish()
     }
 
-    func acknowledge(_ tag: UInt64, multiple: Bool) {
+    /// Acknowledges the deliveries `tags` name with as few frames as it can: one
+    /// `basic.ack multiple=true` for the longest run of the oldest unsettled deliveries
+    /// that are all among them (other consumers' deliveries on this channel are never
+    /// covered), then one ack for each of the rest. A tag already settled is skipped: a
+    /// second ack would make the broker close the channel.
+    func acknowledge(tags: [UInt64]) {
         guard let state else { return }
-        let status = amqp_basic_ack(state, Self.channel, tag, multiple ? 1 : 0)
-        if status != AMQP_STATUS_OK.rawValue { fail(.connectionLost("ack: \(Self.statusText(status))")) }
+        var acking = Set(tags)
+        let covered = unsettled.prefix { acking.contains($0) }.count
+        if covered > 0 {
+            let last = unsettled[covered - 1]
+            acking.subtract(unsettled.prefix(covered))
+            unsettled.removeFirst(covered)
+            let status = amqp_basic_ack(state, Self.channel, last, 1)
+            if status != AMQP_STATUS_OK.rawValue { return fail(.connectionLost("ack: \(Self.statusText(status))")) }
+        }
+        for tag in acking.sorted() where settle(tag) {
+            let status = amqp_basic_ack(state, Self.channel, tag, 0)
+            if status != AMQP_STATUS_OK.rawValue { return fail(.connectionLost("ack: \(Self.statusText(status))")) }
+        }
     }
 
     func negativeAcknowledge(_ tag: UInt64, requeue: Bool) {
         guard let state else { return }
         let status = amqp_basic_nack(state, Self.channel, tag, 0, requeue ? 1 : 0)
+        _ = settle(tag)
         if status != AMQP_STATUS_OK.rawValue { fail(.connectionLost("nack: \(Self.statusText(status))")) }
+    }
+
+    /// Forgets an unsettled delivery; false when it was not (any more) unsettled.
+    private func settle(_ tag: UInt64) -> Bool {
+        var low = 0
+        var high = unsettled.count
+        while low < high {
+            let middle = (low + high) / 2
+            if unsettled[middle] < tag { low = middle + 1 } else { high = middle }
+        }
+        guard low < unsettled.count, unsettled[low] == tag else { return false }
+        unsettled.remove(at: low)
+        return true
     }
 
     // MARK: Reading frames
@@ -657,6 +693,7 @@ final class ConnectionLoop: @unchecked Sendable {
             negativeAcknowledge(envelope.delivery_tag, requeue: true)
             return
         }
+        if acknowledgingConsumers.contains(tag) { unsettled.append(envelope.delivery_tag) }
         let delivery = Delivery(
             deliveryTag: envelope.delivery_tag,
             redelivered: envelope.redelivered != 0,

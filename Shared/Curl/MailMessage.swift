@@ -1,4 +1,5 @@
 import Foundation
+import ProlepticGregorian
 
 /// A UTF-8 email, formatted for SMTP: RFC 2047 encoded subject, base64 parts (safe for
 /// any script and line length), CRLF line ends; plain text alone, or plain text and HTML
@@ -42,15 +43,11 @@ public struct MailMessage: Sendable, Equatable {
 
     /// The message as sent in SMTP DATA.
     public func formatted() -> [UInt8] {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
         var lines = [
             "From: <\(Self.headerSafe(from))>",
             "To: <\(Self.headerSafe(to))>",
             "Subject: " + Self.encodedWords(Self.headerSafe(subject)).joined(separator: "\r\n "),
-            "Date: \(formatter.string(from: date))",
+            "Date: \(Self.headerDate(date))",
             "Message-ID: \(Self.headerSafe(messageId))",
         ]
         if let parent = references.last {
@@ -68,6 +65,21 @@ public struct MailMessage: Sendable, Equatable {
             lines += Self.part(body, type: "text/plain")
         }
         return Array(lines.joined(separator: "\r\n").utf8)
+    }
+
+    /// `date` as RFC 5322 writes it, in UTC: `Sat, 28 Nov 2026 14:57:31 +0000`. Plain
+    /// arithmetic: a `DateFormatter` per message cost more than the rest of the message.
+    public static func headerDate(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - day * 86_400
+        let (year, month, dayOfMonth) = ProlepticGregorian.date(dayNumber: day)
+        // 1970-01-01 was a Thursday.
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((day % 7) + 7) % 7]
+        let monthName = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][month - 1]
+        func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(weekday), \(twoDigits(dayOfMonth)) \(monthName) \(year) \(twoDigits(secondOfDay / 3600)):"
+            + "\(twoDigits(secondOfDay / 60 % 60)):\(twoDigits(secondOfDay % 60)) +0000"
     }
 
     /// One part's headers and base64 content (lines of 76 characters).

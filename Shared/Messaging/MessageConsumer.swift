@@ -182,19 +182,25 @@ public final class MessageConsumer: Service, Sendable {
         }
     }
 
+    /// Acknowledges what was applied in one go (one `basic.ack multiple=true` for a batch
+    /// applied whole), then returns or dead-letters each failed message.
     private func settle(_ batch: [Delivery], _ results: [Result]) async {
+        var applied: [Delivery] = []
+        var failures: [(Delivery, String)] = []
         for (delivery, result) in zip(batch, results) {
             switch result {
             case .handled(let outcome):
-                delivery.ack()
+                applied.append(delivery)
                 consumed[outcome.label]?.increment()
             case .alreadyApplied:
-                delivery.ack()
+                applied.append(delivery)
                 consumed["redelivered"]?.increment()
             case .failed(let reason):
-                await failed(delivery, reason: reason)
+                failures.append((delivery, reason))
             }
         }
+        Delivery.ack(applied)
+        for (delivery, reason) in failures { await failed(delivery, reason: reason) }
     }
 
     /// Returns the delivery for another attempt, or dead-letters it with the reason.

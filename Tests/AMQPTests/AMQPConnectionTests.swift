@@ -55,6 +55,58 @@ struct AMQPConnectionTests {
         #expect(!connection.isOpen)
     }
 
+    @Test("deliveries acknowledged together settle only themselves, never another consumer's on the same channel")
+    func acknowledgedTogether() async throws {
+        let first = TestEnvironment.uniqueName("amqp.together.a")
+        let second = TestEnvironment.uniqueName("amqp.together.b")
+        let topology = Topology(queues: [.quorum(first), .quorum(second)])
+        let connection = try await AMQPConnection.connect(configuration(), topology: topology, logger: logger)
+        let firstConsumer = try await connection.consume(queue: first, prefetch: 50)
+        let secondConsumer = try await connection.consume(queue: second, prefetch: 50)
+        // Alternating, so the two consumers' delivery tags interleave on the channel.
+        let sent = (0..<20).map { message($0 % 2 == 0 ? first : second, $0) }
+        #expect(try await connection.publish(sent) == Array(repeating: .confirmed, count: 20))
+        var fromFirst: [Delivery] = []
+        for try await delivery in firstConsumer.deliveries {
+            fromFirst.append(delivery)
+            if fromFirst.count == 10 { break }
+        }
+        var fromSecond: [Delivery] = []
+        for try await delivery in secondConsumer.deliveries {
+            fromSecond.append(delivery)
+            if fromSecond.count == 10 { break }
+        }
+        // All of the first queue's, and the second's first half, each set in one call.
+        Delivery.ack(fromFirst)
+        Delivery.ack(Array(fromSecond.prefix(5)))
+        try await firstConsumer.cancel()
+        try await secondConsumer.cancel()
+        await connection.close()
+
+        // Behind a marker: only what was not acknowledged comes again, before it.
+        let again = try await AMQPConnection.connect(configuration(), logger: logger)
+        #expect(try await again.publish([message(first, 100), message(second, 101)]) == [.confirmed, .confirmed])
+        let firstAgain = try await again.consume(queue: first, prefetch: 50)
+        for try await delivery in firstAgain.deliveries {
+            #expect(delivery.properties.headers["x-index"] == .int(100))
+            delivery.ack()
+            break
+        }
+        let secondAgain = try await again.consume(queue: second, prefetch: 50)
+        var redelivered: [Delivery] = []
+        for try await delivery in secondAgain.deliveries {
+            redelivered.append(delivery)
+            if redelivered.count == 6 { break }
+        }
+        Delivery.ack(redelivered)
+        #expect(Set(redelivered.prefix(5).map(\.properties.messageId)) == Set(fromSecond.suffix(5).map(\.properties.messageId)))
+        #expect(redelivered.last?.properties.headers["x-index"] == .int(101))
+        #expect(redelivered.prefix(5).allSatisfy { $0.previousDeliveries >= 1 })
+        try await firstAgain.cancel()
+        try await secondAgain.cancel()
+        await again.close()
+    }
+
     @Test("an unroutable mandatory message comes back as returned, never silently dropped")
     func unroutableIsReturned() async throws {
         let connection = try await AMQPConnection.connect(configuration(), logger: logger)

@@ -83,4 +83,22 @@ struct MailMessageTests {
         #expect(parts[3].hasPrefix("--"))
         #expect(headers(of: self.message(subject: "Alert")).unfolded["References"] == nil, "no thread, no header")
     }
+
+    @Test("the Date header is RFC 5322's, in UTC, as a POSIX date formatter writes it")
+    func dateHeader() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        #expect(MailMessage(
+            from: "a@b.az", to: "c@d.az", subject: "s", body: "b", messageId: "<m@r>",
+            date: Date(timeIntervalSince1970: 1_795_877_851)).formatted().count > 0)
+        let samples: [TimeInterval] = [0, -1, 1_795_877_851, 1_709_164_800 + 86_399.9, 951_782_400, 4_102_444_799, -2_208_988_800]
+            + (0..<200).map { TimeInterval($0) * 7_654_321.5 - 400_000_000 }
+        for seconds in samples {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(MailMessage.headerDate(date) == formatter.string(from: date), "\(seconds)")
+        }
+        #expect(MailMessage.headerDate(Date(timeIntervalSince1970: 1_795_877_851)) == "Sat, 28 Nov 2026 14:57:31 +0000")
+    }
 }

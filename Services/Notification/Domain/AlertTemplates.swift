@@ -90,7 +90,7 @@ public struct AlertTemplates: Sendable {
         guard !subject.isEmpty else {
             throw AlertTemplateError(template: name, problem: "renders an empty subject (first line)")
         }
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        while let first = lines.first, Self.isBlank(first) { lines.removeFirst() }
         let body = Self.collapsingBlankRuns(lines.map(String.init)).joined(separator: "\n")
         let html = htmlTemplates[name].map { template in
             Self.htmlDocument(title: subject, language: language, body: template.render(context))
@@ -100,9 +100,16 @@ public struct AlertTemplates: Sendable {
 
     /// The HTML section as a whole document: its title is the subject, escaped here.
     private static func htmlDocument(title: String, language: AlertLanguage, body: String) -> String {
-        let escaped = title.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: true).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        var escaped = ""
+        for character in title {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            default: escaped.append(character)
+            }
+        }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: true).filter { !Self.isBlank($0) }
         return """
             <!DOCTYPE html>
             <html lang="\(language.rawValue)"><head><meta charset="utf-8"><title>\(escaped)</title></head>
@@ -139,11 +146,18 @@ public struct AlertTemplates: Sendable {
         return values
     }
 
+    /// Whether a line holds nothing but spaces and tabs (`CharacterSet.whitespaces`).
+    /// Checked in Swift: Foundation's trimming goes through NSString, which showed in the
+    /// delivery worker's profile.
+    private static func isBlank(_ line: some StringProtocol) -> Bool {
+        line.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+    }
+
     /// Sections that render empty leave blank lines behind: keep at most one in a row.
     private static func collapsingBlankRuns(_ lines: [String]) -> [String] {
         var result: [String] = []
         for line in lines {
-            let blank = line.trimmingCharacters(in: .whitespaces).isEmpty
+            let blank = isBlank(line)
             if blank, let last = result.last, last.isEmpty { continue }
             result.append(blank ? "" : line)
         }

@@ -49,7 +49,7 @@ final class DeliveryWorker: Service, Sendable {
 
     func run() async throws {
         logger.info("delivery worker started", metadata: ["templates": "\(templates.source)"])
-        try? await cancelWhenGracefulShutdown { [self] in
+        await cancelWhenGracefulShutdown { [self] in
             await withTaskGroup(of: Void.self) { group in
                 await deliverContinuously(in: &group)
             }
