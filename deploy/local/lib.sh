@@ -717,6 +717,40 @@ service_ready() {
     [[ "$code" == "200" ]]
 }
 
+# Starts a service's release binary in the background ($BIN_DIR, credentials loaded), or
+# restarts it when its binary is newer than its process; leaves it running when unchanged.
+start_service() {
+    local name="$1" binary="$BIN_DIR/$1" pid_file log port pid upper
+    pid_file="$(service_pid_file "$name")"
+    log="$(service_log "$name")"
+    port="$(service_http_port "$name")"
+    upper="${name^^}"
+    [[ -x "$binary" ]] || die "$(relative "$binary") was not built"
+
+    if pid="$(service_pid "$name")"; then
+        if [[ "$binary" -nt "$pid_file" ]]; then
+            step "$name: a newer build exists, restarting (pid $pid)"
+            terminate_pid "$pid" 30
+        else
+            step "$name: already running (pid $pid), binary unchanged"
+            return
+        fi
+    fi
+    port_in_use "$port" &&
+        die "port $port ($name HTTP) on 127.0.0.1 is in use by $(port_holder "$port"); stop it or set REINTEGRATION_${upper}_HTTP_PORT"
+
+    # Keep the previous run's log next to the new one.
+    [[ -s "$log" ]] && mv -f "$log" "$log.1"
+    local amqp_variable="${upper}_AMQP_URL" database_variable="${upper}_DATABASE_URL"
+    (
+        export AMQP_URL="${!amqp_variable}" DATABASE_URL="${!database_variable}"
+        export HTTP_PORT="$port" LOG_FORMAT="json" SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+        exec setsid nohup "$binary" >>"$log" 2>&1 </dev/null
+    ) &
+    printf '%s\n' "$!" >"$pid_file"
+    step "$name: started (pid $!, http://127.0.0.1:$port, log $(relative "$log"))"
+}
+
 stop_service() {
     local name="$1" pid
     if pid="$(service_pid "$name")"; then
