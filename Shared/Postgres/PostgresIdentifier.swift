@@ -4,7 +4,16 @@ public enum PostgresIdentifier {
     /// Wraps `name` in double quotes, doubling any quote inside, so it is read as one
     /// identifier whatever it contains.
     public static func quoted(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Built on every statement that names a schema: plain Swift, no NSString bridging.
+        // By scalar: a quote followed by a combining mark is one Character but still a quote.
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in name.unicodeScalars {
+            if scalar == "\"" { quoted.append("\"") }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     /// Whether `name` is an acceptable schema name: `[a-z_][a-z0-9_]*`, at most 63 bytes

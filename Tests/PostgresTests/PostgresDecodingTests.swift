@@ -121,6 +121,7 @@ struct PostgresIdentifierTests {
         #expect(!PostgresIdentifier.isValidSchemaName(""))
         #expect(!PostgresIdentifier.isValidSchemaName(String(repeating: "a", count: 64)))
         #expect(PostgresIdentifier.quoted("we\"ird") == "\"we\"\"ird\"")
+        #expect(PostgresIdentifier.quoted("a\"\u{301}b") == "\"a\"\"\u{301}b\"")
     }
 
     @Test func errorDescriptionsAreRedacted() {

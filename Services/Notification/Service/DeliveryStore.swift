@@ -37,15 +37,17 @@ struct DeliveryStore: Sendable {
     /// Creates one pending delivery per target, due at `dueAt`; existing ones stay as they are.
     /// - Returns: how many were created.
     func createDeliveries(key: String, targets: [DeliveryTarget], dueAt: Date, on connection: PostgresConnection) throws -> Int {
-        var created = 0
-        for target in targets {
-            created += try connection.execute("""
-                INSERT INTO \(prefix).deliveries (id, delivery_key, recipient_id, channel, due_at)
-                VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (delivery_key, recipient_id, channel) DO NOTHING
-                """, [.uuid(UUID()), .text(key), .uuid(target.recipientId), .text(target.channel.rawValue), .timestamp(dueAt)])
-        }
-        return created
+        guard !targets.isEmpty else { return 0 }
+        // One statement for all of them, whatever their number.
+        return try connection.execute("""
+            INSERT INTO \(prefix).deliveries (id, delivery_key, recipient_id, channel, due_at)
+            SELECT target.id, $2, target.recipient_id, target.channel, $5
+            FROM unnest($1::uuid[], $3::uuid[], $4::text[]) AS target(id, recipient_id, channel)
+            ON CONFLICT (delivery_key, recipient_id, channel) DO NOTHING
+            """, [
+                .uuidArray(targets.map { _ in UUID() }), .text(key), .uuidArray(targets.map(\.recipientId)),
+                .text(PostgresArrayLiteral.text(targets.map(\.channel.rawValue))), .timestamp(dueAt),
+            ])
     }
 
     /// The circuit of a delivery's shared endpoint, in SQL over `d` (deliveries), `p`

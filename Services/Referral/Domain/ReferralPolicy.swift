@@ -114,8 +114,8 @@ extension AgencyProfile {
     func instantiated(for district: String) -> AgencyProfile {
         var profile = self
         profile.names = Names(
-            az: names.az.replacingOccurrences(of: ReferralPolicy.districtPlaceholder, with: district),
-            en: names.en.replacingOccurrences(of: ReferralPolicy.districtPlaceholder, with: district)
+            az: names.az.replacing(ReferralPolicy.districtPlaceholder, with: district),
+            en: names.en.replacing(ReferralPolicy.districtPlaceholder, with: district)
         )
         return profile
     }
