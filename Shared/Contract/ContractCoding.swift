@@ -27,11 +27,16 @@ public enum ContractCoding {
         return decoder
     }
 
+    /// Made once: a coder per message cost about as much as the coding (both are safe to
+    /// share between threads).
+    private static let sharedEncoder = encoder()
+    private static let sharedDecoder = decoder()
+
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        Array(try encoder().encode(value))
+        Array(try sharedEncoder.encode(value))
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try decoder().decode(type, from: Data(bytes))
+        try sharedDecoder.decode(type, from: Data(bytes))
     }
 }

@@ -45,6 +45,8 @@ enum CanonicalJSONWriter {
     }
 
     private static func writeString(_ text: String, into output: inout String) {
-        JSONStringLiteral.append(text.precomposedStringWithCanonicalMapping, to: &output)
+        // ASCII is its own NFC: only other text pays for Foundation's normalization.
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        JSONStringLiteral.append(isASCII ? text : text.precomposedStringWithCanonicalMapping, to: &output)
     }
 }
