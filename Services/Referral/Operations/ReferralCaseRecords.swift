@@ -117,6 +117,15 @@ public struct ReferralCaseRecords: Sendable {
         return refused
     }
 
+    /// How many referral messages the broker confirmed since `start`, whatever their case:
+    /// an index range on `published_at`, cheap enough to poll while a benchmark runs
+    /// (`confirmations` joins the whole outbox, and is for reading once).
+    public func confirmedReferralMessages(since start: Date, on connection: PostgresConnection) throws -> Int {
+        try connection.query(
+            "SELECT count(*) FROM \(prefix).outbox WHERE published_at >= $1 AND message_id LIKE 'referral:%'", [.timestamp(start)]
+        )[0][0].decode(Int.self)
+    }
+
     /// For each of these cases with a confirmed referral message: how many of its referral
     /// messages the broker confirmed to the outbox, and when the last was. A referral's
     /// message id is `referral:<referral id>` in lowercase, as `CaseEventHandler` writes it
