@@ -176,7 +176,7 @@ let package = Package(
         .executableTarget(
             name: "Escalation",
             dependencies: [
-                "EscalationDomain", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
+                "EscalationDomain", "EscalationOperations", "ServiceKit", "Messaging", "Contract", "AMQP", "Postgres", "WorkingCalendar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Escalation/Service"

@@ -215,5 +215,61 @@ extension ClusterProcesses {
                 await labour.close()
             }
         }
+
+        @Test("a request still waiting when the agency completes the referral is withdrawn, in the history, and no longer pending")
+        func withdrawnWhenCompleted() async throws {
+            try await TestCluster.with { cluster in
+                let (caseId, referralId) = try await agencies.openCase(cluster)
+                let health = try await agencies.agencyConnection("health")
+                let deadline = try await dueBy(referralId, cluster: cluster)
+                let asked = calendar.localDay(of: deadline).advanced(by: 7)
+                #expect(try await health.publish([extensionRequest(referralId: referralId, requestedDueBy: asked.description)]) == [.confirmed])
+                let id = try await pendingRequestId(referralId, cluster: cluster)
+                #expect(try await ctl(["list"]).standardOutput.contains("#\(id)  referral"))
+
+                #expect(try await health.publish([
+                    agencies.statusUpdate(referralId: referralId, status: "completed", note: "employment found", from: "health"),
+                ]) == [.confirmed])
+                #expect(try await cluster.waitForCount("""
+                    SELECT count(*) FROM referral.extension_requests
+                    WHERE id = $1 AND decision = 'withdrawn' AND decided_by = 'agency-health'
+                      AND decision_note = 'referral completed before a decision' AND granted_due_by IS NULL
+                    """, [.int(id)], toBe: 1) == 1)
+                // Recorded with the status change, not after it.
+                #expect(try await cluster.count("""
+                    SELECT count(*) FROM referral.extension_requests e JOIN referral.status_history h USING (referral_id)
+                    WHERE e.id = $1 AND h.to_status = 'completed' AND e.decided_at = h.recorded_at
+                    """, [.int(id)]) == 1)
+                #expect(try await cluster.count(
+                    "SELECT count(*) FROM referral.pending_extensions_v1 WHERE referral_id = $1::uuid", [.text(referralId)]) == 0)
+                let pending = try await ctl(["list"])
+                #expect(pending.status == 0 && !pending.standardOutput.contains("#\(id)  referral"), "\(pending)")
+                let all = try await ctl(["list", "--all"])
+                #expect(all.standardOutput.contains("#\(id)  referral"), "\(all)")
+                #expect(all.standardOutput.contains("withdrawn by agency-health"), "\(all)")
+
+                // The decision is in the referral's deadline history; the deadline stays; nobody decides it again.
+                let history = try await cluster.database.withConnection { connection in
+                    try connection.query("""
+                        SELECT event, actor, from_due_by, to_due_by, note FROM referral.deadline_history
+                        WHERE extension_request_id = $1 ORDER BY id
+                        """, [.int(id)]).map { row in
+                        (try row["event"].decode(String.self), try row["actor"].decode(String.self), try row["from_due_by"].decode(Date.self),
+                         try row["to_due_by"].decode(Date.self), try row["note"].decode(String.self))
+                    }
+                }
+                #expect(history.map(\.0) == ["extension-requested", "extension-withdrawn"])
+                #expect(history.last?.1 == "agency-health" && history.last?.2 == deadline && history.last?.3 == deadline)
+                #expect(history.last?.4 == "referral completed before a decision")
+                #expect(try await dueBy(referralId, cluster: cluster) == deadline)
+                let approve = try await ctl(["approve", String(id), "--by", "Aygün Secretariat", "--note", "too late"])
+                #expect(approve.status == 73 && approve.standardError.contains("already withdrawn by agency-health"), "\(approve)")
+                #expect(try await cluster.count(
+                    "SELECT count(*) FROM referral.outbox WHERE message_id = $1", [.text("referral-updated:extension-\(id)")]) == 0)
+                let dossier = try await OperatorTool.run(["case", "show", "--case-id", caseId], environment: ["ADMIN_DATABASE_URL": try TestEnvironment.databaseURL()])
+                #expect(dossier.standardOutput.contains("extension #\(id) withdrawn"), "\(dossier)")
+                await health.close()
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ReferralDomain
 import ServiceKit
 import Testing
 import WorkingCalendar
@@ -103,5 +104,69 @@ struct AgencyFolderTests {
             text: AgencyText(language: .az))
         #expect(overdue.contains("3 iş günü gecikir"), "\(overdue)")
         #expect(!overdue.contains(inTime.uuidString.lowercased()))
+    }
+
+    @Test("a recorded completion or decline closes a referral: listed with its status, never overdue, never reopened")
+    func recordedStatuses() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder.directory) }
+        let completed = UUID(), declined = UUID(), acknowledged = UUID(), unknown = UUID()
+        for id in [completed, declined, acknowledged, unknown] {
+            let body = Self.referral(id, dueBy: "2026-06-05T23:59:59+04:00")
+            try folder.save(try #require(PulledReferral.parse(body)), body: body)
+        }
+        let now = Date()
+        try folder.record(AppliedStatus(referralId: completed, status: .inProgress, confirmedAt: now))
+        try folder.record(AppliedStatus(referralId: completed, status: .completed, confirmedAt: now))
+        // An older answer arriving last does not reopen it.
+        try folder.record(AppliedStatus(referralId: completed, status: .acknowledged, confirmedAt: now))
+        try folder.record(AppliedStatus(referralId: declined, status: .declined, confirmedAt: now))
+        try folder.record(AppliedStatus(referralId: acknowledged, status: .acknowledged, confirmedAt: now))
+
+        let file = folder.statuses.appendingPathComponent("\(completed.uuidString.lowercased()).json")
+        let recorded = try #require(AppliedStatus.parse(Array(try Data(contentsOf: file))))
+        #expect(recorded.referralId == completed && recorded.status == .completed)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains(#""referralId":"\#(completed.uuidString.lowercased())""#) && text.contains(#""status":"completed""#), "\(text)")
+        #expect(text.contains("+04:00"), "\(text)")
+
+        let (entries, skipped) = folder.entries()
+        #expect(skipped.isEmpty, "the statuses folder is not a referral file: \(skipped)")
+        #expect(Dictionary(uniqueKeysWithValues: entries.map { ($0.referral.referralId, $0.status) })
+            == [completed: .completed, declined: .declined, acknowledged: .acknowledged, unknown: nil])
+        let asOf = try #require(Calendar(identifier: .gregorian).date(from: DateComponents(
+            timeZone: TimeZone(identifier: "UTC"), year: 2026, month: 6, day: 10, hour: 8)))
+        let overdue = AgencyCommand.List.render(
+            entries, skipped: skipped, asOf: asOf, calendar: WorkingCalendar(), overdueOnly: true, directory: "inbox",
+            text: AgencyText(language: .en))
+        #expect(overdue.contains("Overdue referrals in inbox as of") && overdue.contains(": 2\n"), "\(overdue)")
+        #expect(overdue.contains(acknowledged.uuidString.lowercased()) && overdue.contains(unknown.uuidString.lowercased()))
+        #expect(!overdue.contains(completed.uuidString.lowercased()) && !overdue.contains(declined.uuidString.lowercased()), "\(overdue)")
+        let all = AgencyCommand.List.render(
+            entries, skipped: skipped, asOf: asOf, calendar: WorkingCalendar(), overdueOnly: false, directory: "inbox",
+            text: AgencyText(language: .en))
+        let completedLine = try #require(all.split(separator: "\n").first { $0.contains(completed.uuidString.lowercased()) })
+        #expect(completedLine.contains("completed") && completedLine.hasSuffix("closed"), "\(completedLine)")
+        let unknownLine = try #require(all.split(separator: "\n").first { $0.contains(unknown.uuidString.lowercased()) })
+        #expect(unknownLine.contains(" - ") && unknownLine.contains("overdue by 3 working days"), "\(unknownLine)")
+
+        // The CSV that pull writes keeps its columns.
+        try folder.writeCSV(entries)
+        let header = try String(contentsOf: folder.csv, encoding: .utf8).components(separatedBy: "\r\n").first
+        #expect(header == "id,case,received,acknowledge-by,due-by,needs,district")
+    }
+
+    @Test("a pull removes temporary files of writes whose process has ended, not those of a running one")
+    func partialWrites() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder.directory) }
+        try FileManager.default.createDirectory(at: folder.statuses, withIntermediateDirectories: true)
+        let running = folder.statuses.appendingPathComponent("\(DurableFile.temporaryPrefix)\(getpid())-\(UUID())")
+        // Process ids stop below 2^22 on Linux: this one has ended, if it ever ran.
+        let ended = folder.statuses.appendingPathComponent("\(DurableFile.temporaryPrefix)99999999-\(UUID())")
+        for url in [running, ended] { #expect(FileManager.default.createFile(atPath: url.path, contents: Data())) }
+        folder.removePartialWrites()
+        #expect(FileManager.default.fileExists(atPath: running.path))
+        #expect(!FileManager.default.fileExists(atPath: ended.path))
     }
 }

@@ -9,9 +9,6 @@ public struct EscalationBenchSteps: Sendable {
     /// The agency every seeded step and its escalation event carry.
     public let agency: String
 
-    /// The channel the service's ladder timer listens on for newly planned steps.
-    static let stepsChannel = "escalation_steps"
-
     public init(schema: String = "escalation", agency: String = "bench") {
         self.schema = schema
         self.agency = agency
@@ -37,7 +34,7 @@ public struct EscalationBenchSteps: Sendable {
 
     /// Wakes the service's timer, which otherwise would see the new steps only at its next scan.
     public func wakeTimer(on connection: PostgresConnection) throws {
-        try connection.execute("SELECT pg_notify($1, '')", [.text(Self.stepsChannel)])
+        try connection.execute("SELECT pg_notify($1, '')", [.text(EscalationChannels.steps)])
     }
 
     /// How many of the seeded steps have fired.

@@ -1,5 +1,6 @@
 import Contract
 import EscalationDomain
+import EscalationOperations
 import Foundation
 import Postgres
 
@@ -42,7 +43,7 @@ extension EscalationStore {
             if updated == 1 { changed.append(step.step) }
         }
         if !changed.isEmpty {
-            try connection.execute("SELECT pg_notify($1, '')", [.text(Self.stepsChannel)])
+            try connection.execute("SELECT pg_notify($1, '')", [.text(EscalationChannels.steps)])
         }
         return changed
     }

@@ -1,14 +1,12 @@
 import Contract
 import EscalationDomain
+import EscalationOperations
 import Foundation
 import Postgres
 
 /// The escalation schema's reads and writes. The schema is a parameter so tests run
 /// against a throwaway one.
 struct EscalationStore: Sendable {
-    /// The NOTIFY channel that wakes the ladder timers when steps are planned.
-    static let stepsChannel = "escalation_steps"
-
     let schema: String
 
     var prefix: String { PostgresIdentifier.quoted(schema) }
@@ -110,7 +108,7 @@ struct EscalationStore: Sendable {
                 .text(PostgresArrayLiteral.text(rows.map(\.event.personInitials))),
             ]).map { row in try row["referral_id"].decode(UUID.self) }
         if !inserted.isEmpty {
-            try connection.notifyOnCommit(channel: Self.stepsChannel)
+            try connection.notifyOnCommit(channel: EscalationChannels.steps)
         }
         return inserted
     }

@@ -1,6 +1,7 @@
 import AMQP
 import Contract
 import EscalationDomain
+import EscalationOperations
 import Foundation
 import Logging
 import Messaging
@@ -61,7 +62,7 @@ final class LadderTimer: Service, Sendable {
     func run() async throws {
         // Any notification, and every (re)connect, wakes the workers to re-scan.
         let poller = NotifiedPoller(
-            channel: EscalationStore.stepsChannel, listenerConfiguration: listenerConfiguration, signals: wakes, logger: logger)
+            channel: EscalationChannels.steps, listenerConfiguration: listenerConfiguration, signals: wakes, logger: logger)
         await poller.run {
             await withTaskGroup(of: Void.self) { group in
                 for (worker, wake) in wakes.enumerated() {

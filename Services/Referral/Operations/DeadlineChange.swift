@@ -1,11 +1,12 @@
 import Foundation
 
-/// One entry of a referral's deadline history: an extension asked for, approved or
-/// refused, who and when, from which deadline to which. The note stays out.
+/// One entry of a referral's deadline history: an extension asked for, approved, refused
+/// or withdrawn (the referral closed first), who and when, from which deadline to which.
+/// The note stays out.
 public struct DeadlineChange: Sendable, Equatable {
     public var referralId: UUID
     public var agency: String
-    /// `extension-requested`, `extension-approved` or `extension-refused`.
+    /// `extension-requested`, `extension-approved`, `extension-refused` or `extension-withdrawn`.
     public var event: String
     public var fromDueBy: Date
     public var toDueBy: Date

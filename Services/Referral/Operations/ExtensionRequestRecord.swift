@@ -17,7 +17,7 @@ public struct ExtensionRequestRecord: Sendable, Equatable {
     public var note: String
     public var officer: String?
     public var requestedAt: Date
-    /// `approved`, `refused`, or nil while pending.
+    /// `approved`, `refused`, `withdrawn` (the referral closed first), or nil while pending.
     public var decision: String?
     public var decidedBy: String?
     public var decisionNote: String?

@@ -96,6 +96,35 @@ public struct ExtensionRequestStore: Sendable {
         }
     }
 
+    /// Withdraws the referral's request still waiting for a decision, if any, because the
+    /// referral has just become `status` (completed or declined): no deadline is left to
+    /// move. In the caller's transaction, which holds the referral's row lock, with its
+    /// history entry (`extension-withdrawn`, the deadline unchanged, by `actor`). The agency
+    /// is sent nothing: it closed the referral itself. Returns the request's id.
+    public func withdrawPending(
+        of referralId: UUID, closedAs status: ReferralStatus, actor: String, on connection: PostgresConnection
+    ) throws -> Int64? {
+        try connection.query("""
+            WITH withdrawn AS (
+                UPDATE \(prefix).extension_requests
+                SET decision = 'withdrawn', decided_by = $2, decision_note = $3, decided_at = now()
+                WHERE referral_id = $1 AND decision IS NULL
+                RETURNING id, referral_id
+            )
+            INSERT INTO \(prefix).deadline_history
+                (referral_id, extension_request_id, event, from_due_by, to_due_by, actor, note)
+            SELECT w.referral_id, w.id, 'extension-withdrawn', r.due_by, r.due_by, $2, $3
+            FROM withdrawn w JOIN \(prefix).referrals r USING (referral_id)
+            RETURNING extension_request_id
+            """, [.uuid(referralId), .text(actor), .text(Self.withdrawalNote(closedAs: status))]
+        ).first.map { row in try row["extension_request_id"].decode(Int64.self) }
+    }
+
+    /// Why a request was withdrawn, recorded as its decision's note.
+    public static func withdrawalNote(closedAs status: ReferralStatus) -> String {
+        "referral \(status.rawValue) before a decision"
+    }
+
     // MARK: - Decisions
 
     /// Records the secretariat's decision on request `requestId`, in the caller's

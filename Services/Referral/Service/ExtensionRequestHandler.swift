@@ -11,7 +11,8 @@ import WorkingCalendar
 
 /// Records an agency's deadline extension request (a `referral-status.v1` with `status`
 /// `extension-requested`) and tells the secretariat and the chair. The referral keeps its
-/// status, deadline and ladder until the secretariat decides.
+/// status, deadline and ladder until the secretariat decides; a request still waiting
+/// when the referral is completed or declined is withdrawn.
 struct ExtensionRequestHandler: Sendable {
     /// What became of a status update that is an extension request.
     enum Outcome: Sendable {
@@ -72,5 +73,17 @@ struct ExtensionRequestHandler: Sendable {
             return .handled(
                 .extensionRequested(referral.referralId, until: request.requestedDueBy.description, status: referral.status))
         }
+    }
+
+    /// Withdraws the referral's request waiting for a decision, if any, when an update has
+    /// just closed it (`completed` or `declined`), in that update's transaction.
+    func referralChanged(
+        _ referralId: UUID, caseId: UUID, to status: ReferralStatus, actor: String, on connection: PostgresConnection
+    ) throws {
+        guard !status.isOpen, let id = try store.withdrawPending(of: referralId, closedAs: status, actor: actor, on: connection) else { return }
+        logger.info("pending extension request withdrawn: the referral closed before a decision", metadata: [
+            "referralId": "\(ContractID.text(referralId))", "caseId": "\(ContractID.text(caseId))", "extensionRequest": "\(id)",
+            "status": "\(status.rawValue)",
+        ])
     }
 }

@@ -113,7 +113,8 @@ enum ReferralMigrations {
             );
             CREATE INDEX deadline_history_referral ON deadline_history (referral_id);
             """),
-        // Versions 6 to 9 are kept for the extension requests' own changes.
+        // Versions 6 to 9 stay unused: a database that has version 10 would apply a new 6 after
+        // it, a new database before it; a change takes the number after the highest instead.
         Migration(version: 10, name: "read views v1 for reporting", sql: """
             -- One row per referral with the moments reports count from: the first update that
             -- showed the agency had it and the completion, as the cluster recorded them (what
@@ -165,6 +166,30 @@ enum ReferralMigrations {
                 END IF;
             END
             $$;
+            """),
+        Migration(version: 12, name: "extension requests withdrawn when the referral closes", sql: """
+            -- A request still waiting when its referral becomes completed or declined is closed
+            -- as withdrawn (no deadline is left to move), in the status change's transaction,
+            -- with a deadline history entry: it leaves pending_extensions_v1.
+            ALTER TABLE extension_requests
+                DROP CONSTRAINT extension_requests_decision_check,
+                ADD CONSTRAINT extension_requests_decision_check CHECK (decision IN ('approved', 'refused', 'withdrawn'));
+            ALTER TABLE deadline_history
+                DROP CONSTRAINT deadline_history_event_check,
+                ADD CONSTRAINT deadline_history_event_check
+                    CHECK (event IN ('extension-requested', 'extension-approved', 'extension-refused', 'extension-withdrawn'));
+
+            -- Requests left waiting by referrals closed before this version.
+            WITH withdrawn AS (
+                UPDATE extension_requests e
+                SET decision = 'withdrawn', decided_by = 'referral-service',
+                    decision_note = 'referral ' || r.status || ' before a decision', decided_at = now()
+                FROM referrals r
+                WHERE r.referral_id = e.referral_id AND e.decision IS NULL AND r.status IN ('completed', 'declined')
+                RETURNING e.id, e.referral_id, r.due_by, e.decision_note
+            )
+            INSERT INTO deadline_history (referral_id, extension_request_id, event, from_due_by, to_due_by, actor, note)
+            SELECT referral_id, id, 'extension-withdrawn', due_by, due_by, 'referral-service', decision_note FROM withdrawn;
             """),
     ]
 }

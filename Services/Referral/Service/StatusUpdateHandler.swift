@@ -75,6 +75,8 @@ struct StatusUpdateHandler: MessageHandler {
             return try refuse(delivery, reason, detail, referralId: ContractID.text(update.referralId), on: connection)
         case .apply:
             try store.updateStatus(referral, to: update, actor: userId, messageId: messageId, on: connection)
+            try extensionRequests.referralChanged(
+                referral.referralId, caseId: referral.caseId, to: update.status, actor: userId, on: connection)
             let event = ReferralEvent(
                 kind: update.status.eventKind, referralId: referral.referralId, caseId: referral.caseId, agency: referral.agency,
                 at: update.at)

@@ -13,15 +13,16 @@ extension AgencyCommand {
             discussion: """
                 Working days are Monday to Friday in Asia/Baku minus the public holidays (--calendar-file, as \
                 the cluster uses). "n working days left" counts the working days after today up to the due-by \
-                day; "overdue by n working days" those after the due-by day up to today. The folder does not \
-                know which referrals you have completed: it lists every one pulled.
+                day; "overdue by n working days" those after the due-by day up to today. The status is the one \
+                the cluster last confirmed to agency update --folder (FOLDER/statuses/), "-" when none was \
+                recorded; a completed or declined referral is closed, never overdue.
                 Exit codes: 0 done; 64 wrong usage; 66 the folder does not exist.
                 """)
 
         @Option(help: "The folder agency pull writes to.")
         var from: String
 
-        @Flag(help: "Only the referrals whose due-by has passed.")
+        @Flag(help: "Only the open referrals whose due-by has passed.")
         var overdue = false
 
         @Option(help: "az or en (default: from LC_ALL, LC_MESSAGES or LANG: az… gives az, anything else en).")
@@ -47,7 +48,7 @@ extension AgencyCommand {
             _ entries: [ReferralFolder.Entry], skipped: [String], asOf: Date, calendar: WorkingCalendar, overdueOnly: Bool,
             directory: String, text: AgencyText
         ) -> String {
-            let shown = entries.filter { !overdueOnly || $0.dueBy < asOf }.sorted { $0.dueBy < $1.dueBy }
+            let shown = entries.filter { !overdueOnly || (!$0.isClosed && $0.dueBy < asOf) }.sorted { $0.dueBy < $1.dueBy }
             var output = text.listHeading(directory, asOf: OperatorTime.local(asOf), count: shown.count, overdueOnly: overdueOnly) + "\n"
             for name in skipped { output += text.unreadableFile(name) + "\n" }
             guard !shown.isEmpty else { return output }
@@ -55,13 +56,17 @@ extension AgencyCommand {
             var table = TextTable(headers.map { ($0, TextTable.Alignment.left) })
             for entry in shown {
                 let referral = entry.referral
-                let deadline = entry.dueBy < asOf
-                    ? text.overdue(calendar.workingDays(from: entry.dueBy, to: asOf))
-                    : text.workingDaysLeft(calendar.workingDays(from: asOf, to: entry.dueBy))
+                let deadline = if entry.isClosed {
+                    text.closed
+                } else if entry.dueBy < asOf {
+                    text.overdue(calendar.workingDays(from: entry.dueBy, to: asOf))
+                } else {
+                    text.workingDaysLeft(calendar.workingDays(from: asOf, to: entry.dueBy))
+                }
                 table.append([
                     ContractID.text(referral.referralId), ContractID.text(referral.caseId), referral.person?.district ?? "-",
                     referral.needs.joined(separator: ","), OperatorTime.local(referral.acknowledgeBy), OperatorTime.local(entry.dueBy),
-                    deadline,
+                    entry.status?.rawValue ?? "-", deadline,
                 ])
             }
             return output + "\n" + table.rendered()

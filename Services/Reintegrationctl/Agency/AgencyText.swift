@@ -120,6 +120,11 @@ struct AgencyText: Sendable {
              "\(seconds) saniyə ərzində cavab gəlmədi: yenilik göndərildi və hələ tətbiq oluna bilər; sonra eyni əmri yenidən işlədin (təkrar \"duplicate\" cavabı alır)")
     }
 
+    func statusNotRecorded(_ path: String, _ reason: String) -> String {
+        pick("the cluster confirmed the update, but \(path) cannot be written: \(reason); run the same command again to record it (a repeat is answered duplicate)",
+             "klaster yeniliyi təsdiqlədi, amma \(path) yazıla bilmədi: \(reason); qeyd etmək üçün eyni əmri yenidən işlədin (təkrar \"duplicate\" cavabı alır)")
+    }
+
     var notConfirmed: String {
         pick("the broker did not confirm the update: nothing was sent; try again",
              "broker yeniliyi təsdiqləmədi: heç nə göndərilmədi; yenidən cəhd edin")
@@ -153,9 +158,12 @@ struct AgencyText: Sendable {
 
     var listColumns: [String] {
         language == .az
-            ? ["göndəriş", "iş", "rayon", "ehtiyaclar", "təsdiq müddəti", "son müddət", "vəziyyət"]
-            : ["referral", "case", "district", "needs", "acknowledge by", "due by", "deadline"]
+            ? ["göndəriş", "iş", "rayon", "ehtiyaclar", "təsdiq müddəti", "son müddət", "vəziyyət", "müddət"]
+            : ["referral", "case", "district", "needs", "acknowledge by", "due by", "status", "deadline"]
     }
+
+    /// The deadline column of a completed or declined referral.
+    var closed: String { pick("closed", "bağlanıb") }
 
     func workingDaysLeft(_ days: Int) -> String {
         days == 0 ? pick("due today", "bu gün bitir") : pick("\(days) working days left", "\(days) iş günü qalıb")

@@ -15,11 +15,15 @@ extension AgencyCommand {
                 STATUS is acknowledged, in-progress, completed, declined (needs --note) or extension-requested \
                 (needs --due-by, a date in Asia/Baku later than the current due-by, and --note). The update is \
                 published with your account as user_id and your agency code as routing key, and the answer \
-                comes back on RabbitMQ's direct reply-to.
+                comes back on RabbitMQ's direct reply-to. With --folder (the folder agency pull writes to), the \
+                status the cluster answered with is recorded in FOLDER/statuses/<referral id>.json, so that \
+                agency list shows it and no longer counts a completed or declined referral as overdue.
                 Exit codes: 0 applied or duplicate (nothing changed); 64 wrong usage; 65 refused (the reason \
                 is printed; nothing changed); 69 broker unreachable or the update not confirmed (nothing was \
-                sent); 75 sent, but no answer within --timeout (it may still be applied: run the same command \
-                again, a repeat is answered duplicate); 77 login or permission refused.
+                sent); 73 applied, but not recorded in --folder (run the same command again: a repeat is \
+                answered duplicate and recorded); 75 sent, but no answer within --timeout (it may still be \
+                applied: run the same command again, a repeat is answered duplicate); 77 login or permission \
+                refused.
                 """)
 
         @OptionGroup var agency: AgencyOptions
@@ -42,6 +46,9 @@ extension AgencyCommand {
         @Option(help: "Seconds to wait for the answer.")
         var timeout: Int = 30
 
+        @Option(help: "The folder agency pull writes to: the status the cluster answered with is recorded there for agency list.")
+        var folder: String?
+
         static let statuses = ["acknowledged", "in-progress", "completed", "declined", "extension-requested"]
         static let extensionRequested = "extension-requested"
 
@@ -58,6 +65,12 @@ extension AgencyCommand {
                 throw ValidationError(text.dueByOnlyForExtension)
             }
             guard (1...3600).contains(timeout) else { throw ValidationError(text.outOfRange("--timeout", "1–3600")) }
+            if let folder {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw ValidationError(text.noDirectory(folder))
+                }
+            }
         }
 
         func run() async throws {
@@ -84,6 +97,20 @@ extension AgencyCommand {
                 case .refused:
                     throw CommandFailure(.data, text.refused(outcome.reason ?? "-", detail: outcome.detail))
                 }
+                try record(outcome, text: text)
+            }
+        }
+
+        /// Records in `--folder` the status the cluster answered an applied or duplicate update with.
+        private func record(_ outcome: StatusOutcome, text: AgencyText) throws {
+            guard let folder, let id = outcome.referralId ?? UUID(uuidString: referralId),
+                  let status = outcome.status.flatMap(ReferralStatus.init(rawValue:))
+            else { return }
+            do {
+                try ReferralFolder(directory: URL(fileURLWithPath: folder, isDirectory: true))
+                    .record(AppliedStatus(referralId: id, status: status, confirmedAt: Date()))
+            } catch {
+                throw CommandFailure(.cannotCreate, text.statusNotRecorded(error.path, error.reason))
             }
         }
 

@@ -45,6 +45,15 @@ enum DurableFile {
         try syncDirectory(directory)
     }
 
+    /// Whether the process that made the temporary file `temporaryName` still runs (its id
+    /// is in the name); false for a name that is not one.
+    static func writerIsRunning(temporaryName: String) -> Bool {
+        guard temporaryName.hasPrefix(temporaryPrefix),
+              let pid = temporaryName.dropFirst(temporaryPrefix.count).split(separator: "-").first.flatMap({ Int32($0) }), pid > 0
+        else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+
     /// Makes the directory's entries (a rename, a new file) durable.
     static func syncDirectory(_ directory: URL) throws(WriteError) {
         let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -1,22 +1,27 @@
 import Contract
 import Foundation
+import ReferralDomain
 import WorkingCalendar
 
 /// The folder `agency pull` fills and `agency list` reads:
 ///
 /// - `<referralId>.json`: each referral as received (`referral.v1`);
 /// - `updates/<referralId>.<message>.json`: each `referral-updated.v1` as received;
+/// - `statuses/<referralId>.json`: the status the cluster last confirmed to
+///   `agency update --folder` (`AppliedStatus`), written by that command, not by pull;
 /// - `unreadable/<message>.body` and `.txt`: what could not be read, with why;
 /// - `referrals.csv`: one row per referral, rebuilt whole from the files on every pull,
 ///   so a referral delivered twice is still one row.
 ///
-/// Every file is written durably (`DurableFile`) before its message is acknowledged.
+/// Every file is written durably (`DurableFile`), a pulled one before its message is
+/// acknowledged.
 /// File names come from the message's own id: a message delivered again overwrites its
 /// own file with the same content.
 struct ReferralFolder: Sendable {
     let directory: URL
 
     var updates: URL { directory.appendingPathComponent("updates", isDirectory: true) }
+    var statuses: URL { directory.appendingPathComponent("statuses", isDirectory: true) }
     var unreadable: URL { directory.appendingPathComponent("unreadable", isDirectory: true) }
     var csv: URL { directory.appendingPathComponent("referrals.csv") }
 
@@ -26,6 +31,11 @@ struct ReferralFolder: Sendable {
         /// When the file was written: when the agency pulled the referral.
         var received: Date
         var dueBy: Date
+        /// The status the cluster last confirmed to `agency update`, if it was recorded here.
+        var status: ReferralStatus? = nil
+
+        /// Completed or declined: no deadline is left to meet.
+        var isClosed: Bool { status.map { !$0.isOpen } ?? false }
     }
 
     /// Creates the folders; removes what an interrupted write left (its message was not
@@ -40,11 +50,13 @@ struct ReferralFolder: Sendable {
         }
     }
 
-    /// Removes the temporary files of writes a killed pull did not finish. Call with the lock held.
+    /// Removes the temporary files of writes a killed process did not finish. Call with the
+    /// lock held. `agency update` writes `statuses/` without the lock: a temporary file
+    /// whose process still runs is left to it.
     func removePartialWrites() {
-        for folder in [directory, updates, unreadable] {
+        for folder in [directory, updates, unreadable, statuses] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            for name in names where name.hasPrefix(DurableFile.temporaryPrefix) {
+            for name in names where name.hasPrefix(DurableFile.temporaryPrefix) && !DurableFile.writerIsRunning(temporaryName: name) {
                 unlink(folder.appendingPathComponent(name).path)
             }
         }
@@ -52,6 +64,20 @@ struct ReferralFolder: Sendable {
 
     func save(_ referral: PulledReferral, body: [UInt8]) throws(DurableFile.WriteError) {
         try writeUnlessSame(body, to: directory.appendingPathComponent("\(ContractID.text(referral.referralId)).json"))
+    }
+
+    /// Records the status the cluster confirmed, unless the one recorded already stands
+    /// (`AppliedStatus.replaces`); `statuses/` is made when missing.
+    func record(_ status: AppliedStatus) throws(DurableFile.WriteError) {
+        let url = statuses.appendingPathComponent("\(ContractID.text(status.referralId)).json")
+        let recorded = FileManager.default.contents(atPath: url.path).flatMap { AppliedStatus.parse(Array($0)) }
+        guard status.replaces(recorded) else { return }
+        do {
+            try FileManager.default.createDirectory(at: statuses, withIntermediateDirectories: true)
+        } catch {
+            throw DurableFile.WriteError(path: statuses.path, reason: "cannot create it")
+        }
+        try DurableFile.write(status.body, to: url)
     }
 
     func save(_ notice: ReferralUpdateNotice, body: [UInt8], messageId: String?) throws(DurableFile.WriteError) {
@@ -76,7 +102,8 @@ struct ReferralFolder: Sendable {
         return "unreadable/\(stem).body"
     }
 
-    /// The referrals on disk with their deadlines; `skipped` names files that are not referrals.
+    /// The referrals on disk with their deadlines and recorded statuses; `skipped` names
+    /// files that are not referrals.
     func entries() -> (entries: [Entry], skipped: [String]) {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
         var latestDue: [UUID: (modified: Date, name: String, due: Date)] = [:]
@@ -97,9 +124,19 @@ struct ReferralFolder: Sendable {
                 skipped.append(name)
                 continue
             }
-            entries.append(Entry(referral: referral, received: Self.modified(url), dueBy: latestDue[referral.referralId]?.due ?? referral.dueBy))
+            entries.append(Entry(
+                referral: referral, received: Self.modified(url), dueBy: latestDue[referral.referralId]?.due ?? referral.dueBy,
+                status: recordedStatus(of: referral.referralId)))
         }
         return (entries, skipped)
+    }
+
+    private func recordedStatus(of referralId: UUID) -> ReferralStatus? {
+        let url = statuses.appendingPathComponent("\(ContractID.text(referralId)).json")
+        guard let data = FileManager.default.contents(atPath: url.path), let recorded = AppliedStatus.parse(Array(data)),
+              recorded.referralId == referralId
+        else { return nil }
+        return recorded.status
     }
 
     /// Rewrites `referrals.csv` whole from `entries`.

@@ -98,6 +98,7 @@ struct CaseDossierSource {
             let summary = switch change.event {
             case "extension-requested": "extension #\(request) requested by \(actor): due by \(from) → \(to)"
             case "extension-approved": "extension #\(request) approved by \(actor): due by \(from) → \(to)"
+            case "extension-withdrawn": "extension #\(request) withdrawn: the referral closed before a decision (by \(actor))"
             default: "extension #\(request) refused by \(actor): due by \(from) unchanged"
             }
             dossier.timeline.append(.init(

@@ -59,7 +59,9 @@ extension ReferralCommand {
                 secretariat and the chair are alerted. Approving moves the referral's dueBy to the end of the date asked \
                 for (or of --due-by), plans the escalation steps not yet fired again from it, and sends the agency \
                 referral-updated.v1 (extension-approved); refusing sends extension-refused and changes no deadline. Each \
-                request is decided once: when two operators decide at once, the second is told who decided first.
+                request is decided once: when two operators decide at once, the second is told who decided first. A \
+                request still waiting when the agency completes or declines the referral is withdrawn (listed with \
+                --all as withdrawn by the agency's account).
 
                 Exit codes: 0 done; 64 wrong usage; 65 the decision breaks a rule (no name or note, a date not later \
                 than the current dueBy, a closed referral); 66 no such request; 69 database unavailable; 73 the \
@@ -73,7 +75,7 @@ extension ReferralCommand {
         static let configuration = CommandConfiguration(abstract: "List the requests waiting for a decision (with --all, decided ones too).")
         @OptionGroup var database: DatabaseOptions
 
-        @Flag(help: "Also list requests already approved or refused.")
+        @Flag(help: "Also list requests already approved, refused or withdrawn.")
         var all = false
 
         func run() async throws {

@@ -80,6 +80,7 @@ extension ClusterProcesses {
                 ["agency", "update", id, "extension-requested", "--due-by", "2027-01-10"],
                 ["agency", "update", id, "acknowledged", "--due-by", "2027-01-10"],
                 ["agency", "update", id, "acknowledged", "--amqp-url", "amqp://agency-health:secret@127.0.0.1:5672/x"],
+                ["agency", "update", id, "acknowledged", "--folder", "/nonexistent-\(id)"],
             ] {
                 let outcome = try await OperatorTool.run(arguments, environment: english)
                 #expect(outcome.status == 64, "\(arguments): \(outcome)")
@@ -103,9 +104,9 @@ extension ClusterProcesses {
             ])
         }
 
-        func publish(_ body: [UInt8], type: String, messageId: String, _ cluster: TestCluster) async throws {
+        func publish(_ body: [UInt8], type: String, messageId: String, to agency: String = "education", _ cluster: TestCluster) async throws {
             let message = OutgoingMessage(
-                exchange: ExchangeName.referrals, routingKey: "education",
+                exchange: ExchangeName.referrals, routingKey: agency,
                 properties: .persistentJSON(messageId: messageId, type: type), body: body)
             #expect(try await cluster.broker.publish([message]) == [.confirmed])
         }
@@ -187,6 +188,72 @@ extension ClusterProcesses {
                 #expect(azerbaijani.standardOutput.contains("gecikir"), "\(azerbaijani)")
                 let missing = try await OperatorTool.run(["agency", "list", "--from", directory.path + "-none"], environment: environment)
                 #expect(missing.status == 66)
+            }
+        }
+
+        @Test("agency update --folder records the status the cluster confirmed; list shows it and no longer counts a completed referral overdue")
+        func updateRecordsStatus() async throws {
+            try await TestCluster.with(only: ["intake", "referral"]) { cluster in
+                let environment = try environment("health")
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agency-\(UUID().uuidString)", isDirectory: true)
+                let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("agency-\(UUID().uuidString)", isDirectory: true)
+                defer { for folder in [directory, elsewhere] { try? FileManager.default.removeItem(at: folder) } }
+                try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+                let (_, referralId) = try await AgencyTests().openCase(cluster)
+                let id = referralId.lowercased()
+                #expect(try await cluster.waitForCount(
+                    "SELECT count(*) FROM referral.outbox WHERE message_id = $1 AND published_at IS NOT NULL", [.text("referral:\(id)")], toBe: 1) == 1)
+                // The referral as the agency would hold it weeks later: the same id, its due-by passed.
+                let due = Timestamp.format(Date().addingTimeInterval(-10 * 86_400), in: WorkingCalendar.bakuTimeZone)
+                try await publish(Self.referral(id: try #require(UUID(uuidString: id)), dueBy: due), type: MessageType.referral,
+                                  messageId: "referral-late:\(id)", to: "health", cluster)
+                let pulled = try await OperatorTool.run(["agency", "pull", "--to", directory.path, "--wait", "2"], environment: environment)
+                #expect(pulled.status == 0, "\(pulled)")
+                func list(_ options: [String] = []) async throws -> String {
+                    let outcome = try await OperatorTool.run(["agency", "list", "--from", directory.path] + options, environment: environment)
+                    #expect(outcome.status == 0, "\(outcome)")
+                    return outcome.standardOutput
+                }
+                func line(of id: String, in text: String) -> String? { text.split(separator: "\n").first { $0.hasPrefix(id) }.map(String.init) }
+                #expect(line(of: id, in: try await list(["--overdue"]))?.contains("overdue by") == true)
+
+                // Acknowledged: recorded and shown, still overdue.
+                let acknowledged = try await OperatorTool.run(["agency", "update", id, "acknowledged", "--folder", directory.path], environment: environment)
+                #expect(acknowledged.status == 0, "\(acknowledged)")
+                let statusFile = directory.appendingPathComponent("statuses/\(id).json")
+                let first = try String(contentsOf: statusFile, encoding: .utf8)
+                #expect(first.contains(#""status":"acknowledged""#) && first.contains(#""referralId":"\#(id)""#), "\(first)")
+                let stillLate = try #require(line(of: id, in: try await list(["--overdue"])))
+                #expect(stillLate.contains("acknowledged") && stillLate.contains("overdue by"), "\(stillLate)")
+
+                // Completed: recorded; the list shows it closed and --overdue leaves it out.
+                let completed = try await OperatorTool.run(
+                    ["agency", "update", id, "completed", "--note", "employment found", "--folder", directory.path], environment: environment)
+                #expect(completed.status == 0, "\(completed)")
+                #expect(try String(contentsOf: statusFile, encoding: .utf8).contains(#""status":"completed""#))
+                let overdue = try await list(["--overdue"])
+                #expect(line(of: id, in: overdue) == nil, "\(overdue)")
+                let all = try #require(line(of: id, in: try await list()))
+                #expect(all.contains("completed") && all.hasSuffix("closed"), "\(all)")
+                let azerbaijani = try #require(line(of: id, in: try await list(["--language", "az"])))
+                #expect(azerbaijani.hasSuffix("bağlanıb"), "\(azerbaijani)")
+
+                // A refused update records nothing; a repeat answered duplicate records the status where it was missing.
+                let refused = try await OperatorTool.run(["agency", "update", id, "in-progress", "--folder", directory.path], environment: environment)
+                #expect(refused.status == 65, "\(refused)")
+                #expect(try String(contentsOf: statusFile, encoding: .utf8).contains(#""status":"completed""#))
+                let repeated = try await OperatorTool.run(
+                    ["agency", "update", id, "completed", "--note", "employment found", "--folder", elsewhere.path], environment: environment)
+                #expect(repeated.status == 0 && repeated.standardOutput.contains("duplicate"), "\(repeated)")
+                let recorded = try String(contentsOf: elsewhere.appendingPathComponent("statuses/\(id).json"), encoding: .utf8)
+                #expect(recorded.contains(#""status":"completed""#), "\(recorded)")
+
+                // A later pull keeps the record and the CSV's columns.
+                #expect(try await OperatorTool.run(["agency", "pull", "--to", directory.path, "--wait", "1"], environment: environment).status == 0)
+                #expect(FileManager.default.fileExists(atPath: statusFile.path))
+                let csv = try String(contentsOf: directory.appendingPathComponent("referrals.csv"), encoding: .utf8)
+                #expect(csv.hasPrefix("id,case,received,acknowledge-by,due-by,needs,district\r\n"))
+                #expect(line(of: id, in: try await list(["--overdue"])) == nil)
             }
         }
     }
