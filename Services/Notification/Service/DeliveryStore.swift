@@ -112,8 +112,10 @@ struct DeliveryStore: Sendable {
             FROM due, \(prefix).requests r, \(prefix).recipients p
             WHERE d.id = due.id AND r.delivery_key = d.delivery_key AND p.id = d.recipient_id
             RETURNING d.id, d.channel, d.attempts, d.held_attempts, d.due_at, d.sending_since, \(Self.circuitExpression) AS circuit,
-                COALESCE((SELECT min(a.started_at) FROM \(prefix).delivery_attempts a WHERE a.delivery_id = d.id), now())
-                    AS first_attempt_at, r.request::text AS request,
+                -- Only a delivery tried before has attempts to look at: most claims skip the subquery.
+                CASE WHEN d.attempts = 0 THEN now()
+                    ELSE COALESCE((SELECT min(a.started_at) FROM \(prefix).delivery_attempts a WHERE a.delivery_id = d.id), now())
+                END AS first_attempt_at, r.request::text AS request,
                 p.id AS recipient_id, p.active, p.email, p.webhook_url, p.webhook_secret, p.language
             """, [.int(Int64(limit)), .double(RetryPolicy.seconds(lease)), .text(relay)] + parameters)
         return try rows.map { row in
