@@ -18,6 +18,8 @@ public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
     public var name: String
     public var schema: String
     public var defaultHTTPPort: Int
+    /// `DATABASE_POOL_SIZE` when unset: more for a service that writes from many tasks at once.
+    public var defaultDatabasePoolSize: Int
     public var migrations: [Migration]
     public var configure: @Sendable (EnvironmentReader) throws -> Configuration
     public var topology: @Sendable (ServiceSettings, Configuration) throws -> BrokerTopology
@@ -27,7 +29,7 @@ public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
     public var readinessDetails: @Sendable (ClusterServiceContext, Configuration) -> [ReadinessDetail]
 
     public init(
-        name: String, schema: String, defaultHTTPPort: Int, migrations: [Migration],
+        name: String, schema: String, defaultHTTPPort: Int, defaultDatabasePoolSize: Int = 4, migrations: [Migration],
         configure: @escaping @Sendable (EnvironmentReader) throws -> Configuration,
         topology: @escaping @Sendable (ServiceSettings, Configuration) throws -> BrokerTopology,
         consumers: @escaping @Sendable (ClusterServiceContext, Configuration) throws -> [ConsumerDefinition],
@@ -37,6 +39,7 @@ public struct ClusterServiceDefinition<Configuration: Sendable>: Sendable {
         self.name = name
         self.schema = schema
         self.defaultHTTPPort = defaultHTTPPort
+        self.defaultDatabasePoolSize = defaultDatabasePoolSize
         self.migrations = [MessagingMigration.version1] + migrations
         self.configure = configure
         self.topology = topology
@@ -100,7 +103,9 @@ public enum ClusterService {
         let configuration: Configuration
         let topology: Topology
         do {
-            settings = try ServiceSettings(environment: environment, defaultHTTPPort: definition.defaultHTTPPort)
+            settings = try ServiceSettings(
+                environment: environment, defaultHTTPPort: definition.defaultHTTPPort,
+                defaultDatabasePoolSize: definition.defaultDatabasePoolSize)
             configuration = try definition.configure(environment)
             topology = Topology(try definition.topology(settings, configuration), limits: settings.queueLimits)
         } catch {

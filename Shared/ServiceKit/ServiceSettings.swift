@@ -48,10 +48,11 @@ public struct ServiceSettings: Sendable {
     /// - Parameters:
     ///   - environment: where the variables come from.
     ///   - defaultHTTPPort: the service's own default `HTTP_PORT` (8081…8084).
+    ///   - defaultDatabasePoolSize: the service's own default `DATABASE_POOL_SIZE`.
     /// - Throws: ``ConfigurationError`` for the first missing or invalid variable.
     public init(
         environment: EnvironmentReader = EnvironmentReader(),
-        defaultHTTPPort: Int
+        defaultHTTPPort: Int, defaultDatabasePoolSize: Int = 4
     ) throws(ConfigurationError) {
         let amqpURL = try environment.required("AMQP_URL")
         let tlsFiles = (
@@ -71,7 +72,7 @@ public struct ServiceSettings: Sendable {
             "AMQP_PUBLISH_TIMEOUT", default: .seconds(30), range: .seconds(1) ... .seconds(3_600))
         // RabbitMQ accepts at most 512 MiB.
         amqpMaxMessageSize = try environment.int("AMQP_MAX_MESSAGE_SIZE", default: 1_048_576, range: 4_096...536_870_912)
-        databasePoolSize = try environment.int("DATABASE_POOL_SIZE", default: 4, range: 1...100)
+        databasePoolSize = try environment.int("DATABASE_POOL_SIZE", default: defaultDatabasePoolSize, range: 1...100)
         deliveryLimit = try environment.int("DELIVERY_LIMIT", default: 10, range: 1...1_000)
         shutdownGrace = try environment.duration(
             "SHUTDOWN_GRACE", default: .seconds(20), range: .zero ... .seconds(3_600))

@@ -20,7 +20,7 @@ final class DeliveryWorker: Service, Sendable {
         var retry = RetryPolicy()
         var circuit = CircuitBreakerPolicy()
         var pollInterval: Duration = .seconds(1)
-        var batchSize = 8
+        var batchSize = 64
         var lease: Duration = .seconds(300)
     }
 

@@ -15,6 +15,8 @@ enum NotificationService {
             name: "notification",
             schema: schema,
             defaultHTTPPort: 8084,
+            // Up to NOTIFICATION_BATCH_SIZE sends each write before and after the hand-over.
+            defaultDatabasePoolSize: 8,
             migrations: NotificationMigrations.all,
             configure: { environment in
                 let settings = try NotificationSettings(

@@ -67,7 +67,7 @@ struct NotificationSettings: Sendable {
             probeInterval: try environment.duration(
                 "NOTIFICATION_PROBE_INTERVAL", default: .seconds(30), range: .milliseconds(100) ... .seconds(3600)))
         pollInterval = try environment.duration("NOTIFICATION_POLL_INTERVAL", default: .seconds(1), range: .milliseconds(10) ... .seconds(60))
-        batchSize = try environment.int("NOTIFICATION_BATCH_SIZE", default: 8, range: 1...200)
+        batchSize = try environment.int("NOTIFICATION_BATCH_SIZE", default: 64, range: 1...200)
         lease = try environment.duration("NOTIFICATION_LEASE", default: .seconds(300), range: .seconds(60) ... .seconds(3600))
     }
 
