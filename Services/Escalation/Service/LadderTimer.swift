@@ -21,7 +21,7 @@ import ServiceLifecycle
 final class LadderTimer: Service, Sendable {
     struct Settings: Sendable {
         /// Steps claimed per transaction.
-        var batchSize = 500
+        var batchSize = 2_000
         /// Rounds running at once: a burst drains in parallel transactions.
         var workers = 2
         /// The longest sleep between rounds: bounds how late a missed notification makes a step.
