@@ -59,12 +59,25 @@ struct CaseEventHandler: MessageHandler {
     }
 
     private func issueReferrals(for event: CaseOpened, on connection: PostgresConnection) throws {
+        try issueReferrals(for: [event], on: connection)
+    }
+
+    /// Issues the referrals of the stored, released cases `events`: composed case by case,
+    /// recorded with one statement, each with its message to the agency and its `issued`
+    /// event through the outbox.
+    func issueReferrals(for events: [CaseOpened], on connection: PostgresConnection) throws {
         let composer = ReferralComposer(policy: policy, calendar: calendar)
+        let router = Router(policy: policy, calendar: calendar)
         let issuedAt = now()
-        var issued: [(referralId: UUID, agency: String)] = []
-        for planned in Router(policy: policy, calendar: calendar).plan(for: event) {
-            let message = try composer.compose(referralId: UUID(), for: event, referral: planned, issuedAt: issuedAt)
-            guard try store.insertReferral(message, on: connection) else { continue }
+        var composed: [(event: CaseOpened, message: ReferralMessage)] = []
+        for event in events {
+            for planned in router.plan(for: event) {
+                composed.append((event, try composer.compose(referralId: UUID(), for: event, referral: planned, issuedAt: issuedAt)))
+            }
+        }
+        let recorded = try store.insertReferrals(composed.map(\.message), on: connection)
+        var issued: [UUID: [(referralId: UUID, agency: String)]] = [:]
+        for (event, message) in composed where recorded.contains(message.referralId) {
             try outbox.enqueue(
                 OutgoingMessage(
                     exchange: ExchangeName.referrals, routingKey: message.agency,
@@ -80,22 +93,26 @@ struct CaseEventHandler: MessageHandler {
                     properties: .persistentJSON(messageId: "referral-issued:\(ContractID.text(message.referralId))", type: MessageType.referralEvent),
                     body: try ContractCoding.encode(issuedEvent)),
                 on: connection)
-            issued.append((message.referralId, message.agency))
+            issued[event.caseId, default: []].append((message.referralId, message.agency))
         }
         // Logged once committed, one line per case: a batch that is rolled back and handled
         // again issues them under other ids.
         guard !issued.isEmpty else { return }
+        let cases = events.map(\.caseId).filter { issued[$0] != nil }
         connection.afterCommit { [logger, issued] in
-            for (referralId, agency) in issued {
-                Counter(label: "referrals_issued_total", dimensions: [("agency", agency)]).increment()
-                logger.debug("referral issued", metadata: [
-                    "caseId": "\(ContractID.text(event.caseId))", "referralId": "\(ContractID.text(referralId))", "agency": "\(agency)",
+            for caseId in cases {
+                let referrals = issued[caseId] ?? []
+                for (referralId, agency) in referrals {
+                    Counter(label: "referrals_issued_total", dimensions: [("agency", agency)]).increment()
+                    logger.debug("referral issued", metadata: [
+                        "caseId": "\(ContractID.text(caseId))", "referralId": "\(ContractID.text(referralId))", "agency": "\(agency)",
+                    ])
+                }
+                logger.info("referrals issued", metadata: [
+                    "caseId": "\(ContractID.text(caseId))", "referralIds": "\(referrals.map { ContractID.text($0.referralId) })",
+                    "agencies": "\(referrals.map(\.agency))",
                 ])
             }
-            logger.info("referrals issued", metadata: [
-                "caseId": "\(ContractID.text(event.caseId))", "referralIds": "\(issued.map { ContractID.text($0.referralId) })",
-                "agencies": "\(issued.map(\.agency))",
-            ])
         }
     }
 }

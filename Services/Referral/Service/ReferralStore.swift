@@ -16,6 +16,22 @@ struct ReferralStore: Sendable {
         var status: ReferralStatus
     }
 
+    /// Stores the cases of `events` (with their bodies) in one statement.
+    /// - Returns: the ids of those not stored before.
+    func storeCases(_ events: [(event: CaseOpened, body: [UInt8])], on connection: PostgresConnection) throws -> Set<UUID> {
+        guard !events.isEmpty else { return [] }
+        return Set(try connection.query("""
+            INSERT INTO \(prefix).cases (case_id, awaiting_consent, case_event)
+            SELECT c.case_id, c.awaiting_consent, c.case_event::jsonb
+            FROM unnest($1::uuid[], $2::bool[], $3::text[]) AS c(case_id, awaiting_consent, case_event)
+            ON CONFLICT (case_id) DO NOTHING
+            RETURNING case_id
+            """, [
+                .uuidArray(events.map(\.event.caseId)), .text(PostgresArrayLiteral.text(events.map { $0.event.awaitingConsent ? "t" : "f" })),
+                .text(PostgresArrayLiteral.text(events.map { String(decoding: $0.body, as: UTF8.self) })),
+            ]).map { try $0["case_id"].decode(UUID.self) })
+    }
+
     /// Stores the case; false when it was stored before.
     func storeCase(_ event: CaseOpened, body: [UInt8], on connection: PostgresConnection) throws -> Bool {
         try connection.execute("""
@@ -50,23 +66,33 @@ struct ReferralStore: Sendable {
         try connection.execute("DELETE FROM \(prefix).early_consent_releases WHERE case_id = $1", [.uuid(caseId)]) == 1
     }
 
-    /// Records an issued referral with its first history entry, in one statement; false
-    /// when the case already has one for that agency.
-    func insertReferral(_ message: ReferralMessage, on connection: PostgresConnection) throws -> Bool {
-        try connection.execute("""
+    /// Records issued referrals with their first history entries, in one statement.
+    /// - Returns: the ids of those recorded; a referral for a case and agency that already
+    ///   has one is not.
+    func insertReferrals(_ messages: [ReferralMessage], on connection: PostgresConnection) throws -> Set<UUID> {
+        guard !messages.isEmpty else { return [] }
+        // One statement for all of them, whatever their number, with their first history rows.
+        return Set(try connection.query("""
             WITH issued AS (
                 INSERT INTO \(prefix).referrals (referral_id, case_id, agency, needs, status, issued_at, acknowledge_by, due_by)
-                VALUES ($1, $2, $3, $4::text[], 'issued', $5, $6, $7)
+                SELECT r.referral_id, r.case_id, r.agency, r.needs::text[], 'issued', r.issued_at, r.acknowledge_by, r.due_by
+                FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
+                    AS r(referral_id, case_id, agency, needs, issued_at, acknowledge_by, due_by)
                 ON CONFLICT (case_id, agency) DO NOTHING
-                RETURNING referral_id
+                RETURNING referral_id, issued_at
+            ), history AS (
+                INSERT INTO \(prefix).status_history (referral_id, from_status, to_status, reported_at, actor)
+                SELECT referral_id, NULL, 'issued', issued_at, 'referral-service' FROM issued
             )
-            INSERT INTO \(prefix).status_history (referral_id, from_status, to_status, reported_at, actor)
-            SELECT referral_id, NULL, 'issued', $5, 'referral-service' FROM issued
+            SELECT referral_id FROM issued
             """, [
-                .uuid(message.referralId), .uuid(message.caseId), .text(message.agency),
-                .text("{" + message.needs.joined(separator: ",") + "}"), .timestamp(message.issuedAt),
-                .timestamp(message.acknowledgeBy), .timestamp(message.dueBy),
-            ]) == 1
+                .uuidArray(messages.map(\.referralId)), .uuidArray(messages.map(\.caseId)),
+                .text(PostgresArrayLiteral.text(messages.map(\.agency))),
+                .text(PostgresArrayLiteral.text(messages.map { "{" + $0.needs.joined(separator: ",") + "}" })),
+                .text(try PostgresArrayLiteral.timestamps(messages.map(\.issuedAt))),
+                .text(try PostgresArrayLiteral.timestamps(messages.map(\.acknowledgeBy))),
+                .text(try PostgresArrayLiteral.timestamps(messages.map(\.dueBy))),
+            ]).map { try $0["referral_id"].decode(UUID.self) })
     }
 
     func referral(_ referralId: UUID, on connection: PostgresConnection) throws -> StoredReferral? {
