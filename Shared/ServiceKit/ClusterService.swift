@@ -164,6 +164,7 @@ public enum ClusterService {
             publisher: publisher, outbox: Outbox(schema: definition.schema, relayWake: WakeSignal()), inbox: Inbox(schema: definition.schema), logger: logger)
         var consumerSettings = MessageConsumer.Settings()
         consumerSettings.prefetch = UInt16(settings.amqpPrefetch)
+        consumerSettings.batchSize = settings.consumerBatchSize
         consumerSettings.deliveryLimit = settings.deliveryLimit
         let consumers: [any Service]
         let additionalServices: [any Service]

@@ -25,6 +25,8 @@ public struct ServiceSettings: Sendable {
     public var logFormat: LogFormat
     /// `AMQP_PREFETCH`: unacknowledged deliveries per consumer (default 100).
     public var amqpPrefetch: Int
+    /// Deliveries a consumer applies in one transaction (`CONSUMER_BATCH_SIZE`, at most the prefetch).
+    public var consumerBatchSize: Int
     /// `AMQP_HEARTBEAT`: heartbeat interval asked of the broker (default 30 s, 0 disables).
     public var amqpHeartbeat: Duration
     /// `AMQP_PUBLISH_TIMEOUT`: how long a publish waits for its confirms, e.g. while the
@@ -65,6 +67,8 @@ public struct ServiceSettings: Sendable {
         logFormat = try Self.logFormat(environment)
         // basic.qos carries the prefetch count in 16 bits; 0 would mean "unlimited".
         amqpPrefetch = try environment.int("AMQP_PREFETCH", default: 100, range: 1...65_535)
+        // Half the prefetch by default: the next batch arrives while one commits.
+        consumerBatchSize = try environment.int("CONSUMER_BATCH_SIZE", default: max(1, amqpPrefetch / 2), range: 1...amqpPrefetch)
         // The heartbeat is negotiated in whole seconds, 16 bits.
         amqpHeartbeat = try environment.duration(
             "AMQP_HEARTBEAT", default: .seconds(30), range: .zero ... .seconds(65_535))
@@ -169,7 +173,7 @@ extension ServiceSettings: CustomStringConvertible {
     public var description: String {
         "amqp=\(broker) database=\(database) "
             + "http=\(httpHost):\(httpPort) log=\(logLevel.rawValue)/\(logFormat.rawValue) "
-            + "prefetch=\(amqpPrefetch) heartbeat=\(amqpHeartbeat) publishTimeout=\(amqpPublishTimeout) pool=\(databasePoolSize) "
+            + "prefetch=\(amqpPrefetch) batch=\(consumerBatchSize) heartbeat=\(amqpHeartbeat) publishTimeout=\(amqpPublishTimeout) pool=\(databasePoolSize) "
             + "deliveryLimit=\(deliveryLimit) shutdownGrace=\(shutdownGrace) "
             + "queueMaxLength=\(queueLimits.maxLength) queueMaxBytes=\(queueLimits.maxBytes)"
     }
