@@ -18,6 +18,13 @@ struct SMTPSessionTests {
             messagesPerSession: messagesPerSession))
     }
 
+    /// A test SMTP server, listening; the caller stops it.
+    static func startedSink() async throws -> PythonTestServer {
+        let sink = try PythonTestServer(script: "smtp_sink.py")
+        try await sink.start()
+        return sink
+    }
+
     /// The sessions of the saved emails, in the order of their subjects.
     static func sessions(of sink: PythonTestServer) throws -> [String] {
         try sink.records().sorted { ($0["subject"] as? String ?? "") < ($1["subject"] as? String ?? "") }
@@ -26,8 +33,7 @@ struct SMTPSessionTests {
 
     @Test("emails sent one after another share one connection")
     func emailsShareAConnection() async throws {
-        let sink = try PythonTestServer(script: "smtp_sink.py")
-        try await sink.start()
+        let sink = try await Self.startedSink()
         defer { sink.stop() }
         let mailer = Self.mailer(port: sink.port)
         for number in 0..<5 { #expect(try mailer.send(Self.message(number), to: "chair@example.az") == 250) }
@@ -38,8 +44,7 @@ struct SMTPSessionTests {
 
     @Test("a session quits after its message limit and the next email opens another")
     func sessionsEndAtTheirLimit() async throws {
-        let sink = try PythonTestServer(script: "smtp_sink.py")
-        try await sink.start()
+        let sink = try await Self.startedSink()
         defer { sink.stop() }
         let mailer = Self.mailer(port: sink.port, messagesPerSession: 2)
         for number in 0..<5 { try mailer.send(Self.message(number), to: "chair@example.az") }
@@ -51,8 +56,7 @@ struct SMTPSessionTests {
 
     @Test("concurrent sends use a session each, and every email arrives once")
     func concurrentSendsUseSessionsEach() async throws {
-        let sink = try PythonTestServer(script: "smtp_sink.py")
-        try await sink.start()
+        let sink = try await Self.startedSink()
         defer { sink.stop() }
         let mailer = Self.mailer(port: sink.port)
         let senders = 4
@@ -77,8 +81,7 @@ struct SMTPSessionTests {
 
     @Test("a connection the relay dropped between emails is replaced and the email goes once")
     func droppedConnectionIsReplaced() async throws {
-        let sink = try PythonTestServer(script: "smtp_sink.py")
-        try await sink.start()
+        let sink = try await Self.startedSink()
         defer { sink.stop() }
         let mailer = Self.mailer(port: sink.port)
         try mailer.send(Self.message(0), to: "chair@example.az")
