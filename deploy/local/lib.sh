@@ -49,6 +49,8 @@ MAIL_DIR="$LOCAL_DIR/mail"
 DEMO_DIR="$REPO_ROOT/deploy/local/demo"
 TLS_DIR="$LOCAL_DIR/tls"
 MAIL_RELAY_PID_FILE="$RUN_DIR/mail-relay.pid"
+# Which deadlines the running services were started with: "contract" or "demo" (up writes it).
+MODE_FILE="$RUN_DIR/cluster.mode"
 MAIL_RELAY_LOG="$LOG_DIR/mail-relay.log"
 # The working group's live view (`reintegrationctl dashboard`), started by `up --demo`.
 DASHBOARD_PORT="${REINTEGRATION_DASHBOARD_PORT:-8090}"

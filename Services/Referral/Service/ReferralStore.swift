@@ -34,10 +34,7 @@ struct ReferralStore: Sendable {
 
     /// Stores the case; false when it was stored before.
     func storeCase(_ event: CaseOpened, body: [UInt8], on connection: PostgresConnection) throws -> Bool {
-        try connection.execute("""
-            INSERT INTO \(prefix).cases (case_id, awaiting_consent, case_event) VALUES ($1, $2, $3::jsonb)
-            ON CONFLICT (case_id) DO NOTHING
-            """, [.uuid(event.caseId), .bool(event.awaitingConsent), .json(String(decoding: body, as: UTF8.self))]) == 1
+        try storeCases([(event, body)], on: connection).contains(event.caseId)
     }
 
     /// The held case released by consent, or nil when unknown or not held.
